@@ -1,0 +1,40 @@
+# nbgrader configuration of the sotavision course. nbgrader reads this file when it runs in this folder
+# (`cd grader && nbgrader ...`, or formgrader in a Jupyter server started here); `sotavision-grade`
+# reads it from `--course-dir` (default `grader`). See grader/README.md.
+import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, GetGrades
+
+from sotavision.grade import HideHiddenTracebacks
+
+c = get_config()  # noqa: F821 (traitlets provides get_config)
+here = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "sotavision"
+# The course root is this folder wherever the repository lives, so release/, submitted/,
+# autograded/, feedback/ and gradebook.db always land next to this file.
+c.CourseDirectory.root = here
+# The instructor versions of the assignments (solutions and hidden tests) live outside the course
+# folder, in the repository's solutions/; nbgrader resolves this against the root above.
+c.CourseDirectory.source_directory = "../solutions"
+
+# A one-machine exchange inside the course (git-ignored). With the default
+# /usr/local/share/nbgrader/exchange missing, formgrader disables Release and Collect.
+# `sotavision-grade` creates the folder when it is missing.
+c.Exchange.root = os.path.join(here, "exchange")
+
+# Seconds a single cell may run while autograding. Every assignment runs in a few seconds on a
+# 2-core CPU; the limit is there for student code that loops forever.
+c.Execute.timeout = 30
+
+# Feedback goes to students: remove hidden tests (nbgrader restores them into the autograded notebook)
+# and any mark scheme from the feedback HTML, and shorten the tracebacks of hidden-test cells so that
+# they show the failure message but not the hidden code around it.
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    HideHiddenTracebacks,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    CSSHTMLHeaderPreprocessor,
+]
