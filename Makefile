@@ -43,7 +43,7 @@ test: data
 	echo "make test: all passed in $$(( $$(date +%s) - start )) s"
 
 test-nbs: $(STAMP)
-	nbdev-test --n-workers 2 --timing
+	OMP_NUM_THREADS=1 nbdev-test --n-workers 2 --timing
 
 test-py: $(STAMP)
 	python -m pytest tests/ -p no:cacheprovider -ra
