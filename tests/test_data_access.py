@@ -7,8 +7,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run_py(code, **env):
     "Run `code` in a fresh interpreter with `env` added to the environment; return the completed process"
-    e = {**os.environ, **env}
-    e.pop('SOTAVISION_SCALE', None) if 'SOTAVISION_SCALE' not in env else None
+    e = {k: v for k, v in os.environ.items() if k != 'SOTAVISION_SCALE'} | env  # the caller's scale, if any, wins
     return subprocess.run([sys.executable, '-c', textwrap.dedent(code)], env=e, cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
 
