@@ -23,6 +23,10 @@ c.CourseDirectory.source_directory = "../solutions"
 # /usr/local/share/nbgrader/exchange missing, formgrader disables Release and Collect.
 # `sotavision-grade` creates the folder when it is missing.
 c.Exchange.root = os.path.join(here, "exchange")
+# Where a student's fetched assignments go (JupyterLab's Assignments tab, `nbgrader fetch_assignment`)
+# and where `nbgrader submit` takes them from, whatever the current folder: work/ beside this folder
+# (git-ignored). nbgrader's default, the current folder, would put them in the repository's root.
+c.Exchange.assignment_dir = os.path.join(here, "..", "work")
 
 # Seconds a single cell may run while autograding. Every assignment runs in a few seconds on a
 # 2-core CPU; the limit is there for student code that loops forever.
@@ -38,3 +42,12 @@ c.GenerateFeedback.preprocessors = [
     ClearMarkScheme,
     CSSHTMLHeaderPreprocessor,
 ]
+
+# Late work (sotavision-grade autograde): due dates per assignment and the late policy.
+# 'none' (the default) takes nothing off; 'zero' takes everything off late work; 'per_day' takes
+# late_penalty_per_day of the score per started day late, at most late_penalty_cap of it.
+# A submission's time is the timestamp.txt that nbgrader's submit/collect write beside it.
+# c.SotavisionGrade.due_dates = {"01_regex_labelling": "2026-12-04 23:59:00 Europe/Paris"}
+# c.SotavisionGrade.late_policy = "per_day"
+# c.SotavisionGrade.late_penalty_per_day = 0.1
+# c.SotavisionGrade.late_penalty_cap = 0.5

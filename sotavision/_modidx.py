@@ -219,6 +219,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'sotavision.sandbox._Shell.system': ('sandbox.html#_shell.system', 'sotavision/sandbox.py'),
                                     'sotavision.sandbox._context': ('sandbox.html#_context', 'sotavision/sandbox.py'),
                                     'sotavision.sandbox._error_output': ('sandbox.html#_error_output', 'sotavision/sandbox.py'),
+                                    'sotavision.sandbox._fix_builtins': ('sandbox.html#_fix_builtins', 'sotavision/sandbox.py'),
                                     'sotavision.sandbox._mount': ('sandbox.html#_mount', 'sotavision/sandbox.py'),
                                     'sotavision.sandbox._no_main': ('sandbox.html#_no_main', 'sotavision/sandbox.py'),
                                     'sotavision.sandbox._on_sigint': ('sandbox.html#_on_sigint', 'sotavision/sandbox.py'),

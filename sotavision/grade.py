@@ -163,12 +163,15 @@ def _read_submission(path:Path)->tuple:
         return None, (f"{path.name} is empty (0 bytes)" if size == 0 else f"{path.name} is not a valid notebook ({str(e)[:120]})")
 
 def hidden_folders(cfg:Config)->list:
-    "Folders a graded notebook must not see: the course, the sources, the tests, .git, /tmp, and home unless it holds the library"
-    src, here = course_path(cfg, 'source'), Path(__file__).resolve().parent
-    hide = [course_root(cfg), src, src.parent/'tests', src.parent/'.git', Path(tempfile.gettempdir())]
+    "Folders a graded notebook must not see: the course, the sources and their siblings but the library and data, /tmp, home"
+    from sotavision.data import data_dir
+    src, lib = course_path(cfg, 'source'), Path(__file__).resolve().parent
+    keep = {lib, data_dir().resolve(), Path(sys.prefix).resolve()}
+    hide = [course_root(cfg), src, Path(tempfile.gettempdir())]
+    hide += [p for p in src.parent.iterdir() if p.is_dir() and not any(k == p or p in k.parents for k in keep)]
     home = Path.home().resolve()
-    if not any(p == home or home in p.parents for p in (here, Path(sys.prefix).resolve())): hide.append(home)
-    return [str(p) for p in hide]
+    if not any(k == home or home in k.parents for k in keep): hide.append(home)
+    return sorted({str(p) for p in hide})
 
 def _copy_files(src:Path, dest:Path, limit:int=50*2**20):
     "Copy the files of `src` except notebooks, links and files over `limit` bytes into `dest`"

@@ -9,14 +9,14 @@ __all__ = ['HIDDEN_RE', 'WATCHED_MODULES', 'WATCHED_CLASSES', 'PRELOAD', 'nbgrad
            'strip_hidden', 'merge_submission', 'Watch', 'run_cell', 'SandboxError', 'enter_sandbox', 'apply_limits',
            'seed_everything', 'run_notebooks']
 
-# %% ../nbs/85_sandbox.ipynb #2057b669
+# %% ../nbs/85_sandbox.ipynb #caf348a8
 import ast, ctypes, io, json, linecache, os, random, re, resource, shutil, signal, sys, time, traceback, uuid
 import multiprocessing as mp
 from multiprocessing.connection import wait as _wait_conns
 from contextlib import contextmanager
 from pathlib import Path
 
-# %% ../nbs/85_sandbox.ipynb #89364e10
+# %% ../nbs/85_sandbox.ipynb #c621287e
 def nbgrader_meta(cell:dict)->dict:
     "The nbgrader metadata of `cell` ({} when it has none)"
     return cell.get('metadata', {}).get('nbgrader', {}) or {}
@@ -41,7 +41,7 @@ def strip_hidden(src:str)->str:
     "`src` without its hidden-test blocks, as nbgrader releases it"
     return HIDDEN_RE.sub('', src)
 
-# %% ../nbs/85_sandbox.ipynb #3be9485a
+# %% ../nbs/85_sandbox.ipynb #a5d408ce
 def _plain(cell:dict)->dict:
     "A copy of a student's extra cell without nbgrader metadata and outputs"
     c = {'cell_type': cell.get('cell_type', 'code'), 'id': uuid.uuid4().hex[:8], 'metadata': {}, 'source': cell_source(cell)}
@@ -97,7 +97,7 @@ def merge_submission(release:dict, # The released notebook (student version, wit
     nb = dict(release, cells=cells)
     return nb, probs
 
-# %% ../nbs/85_sandbox.ipynb #ada1d6e4
+# %% ../nbs/85_sandbox.ipynb #4e6b489b
 WATCHED_MODULES = ['builtins', 'math', 'random', 're', 'operator', 'functools', 'itertools', 'collections', 'pathlib',
                    'numpy', 'numpy.testing', 'torch', 'torch.nn', 'torch.nn.functional', 'torch.testing', 'torch.special',
                    'fastcore.test', 'fastcore.basics', 'fastai.torch_core', 'fastai.losses', 'fastai.callback.schedule',
@@ -127,7 +127,7 @@ class Watch:
 
     def check(self, names:bool=True)->list:
         "Put back every watched binding that changed (with `names`, the instructor's user names too); return what changed"
-        changed = []
+        changed, _STATE['builtins'] = list(_STATE['builtins']), []
         for key, (obj, snap) in self.snaps.items():
             if key in sys.modules and sys.modules[key] is not obj:
                 sys.modules[key] = obj; changed.append(f"sys.modules[{key!r}]")
@@ -146,7 +146,7 @@ class Watch:
 
 _MISSING = object()
 
-# %% ../nbs/85_sandbox.ipynb #58cf2223
+# %% ../nbs/85_sandbox.ipynb #2be3b723
 class _Capped(io.TextIOBase):
     "A text stream that keeps the first `limit` characters written to it and counts the rest"
     def __init__(self, limit:int): self.limit, self.parts, self.kept, self.dropped = limit, [], 0, 0
@@ -203,20 +203,33 @@ def run_cell(src:str, ns:dict, name:str, limit:int=20_000)->dict:
                 outputs.append(dict(output_type='execute_result', execution_count=None, metadata={},
                                     data={'text/plain': r[:limit]}))
     except BaseException as e:
+        _fix_builtins()
         outputs.append(_error_output(e))
     finally:
+        _fix_builtins()
         _STATE['in_cell'] = False
         sys.stdout, sys.stderr = old
     streams = [dict(output_type='stream', name=n, text=s.text()) for n, s in (('stdout', out), ('stderr', err)) if s.text()]
     return dict(outputs=streams + outputs, seconds=time.perf_counter() - t0)
 
-_STATE = {'in_cell': False}
+_STATE = {'in_cell': False, 'builtins': []}
+
+import builtins as _bi
+_BUILTINS = dict(_bi.__dict__)
+
+def _fix_builtins():
+    "Put back the original builtins, using nothing but dict operations (a patched `isinstance` cannot stop it)"
+    d = _bi.__dict__
+    for k, v in _BUILTINS.items():
+        if d.get(k, _MISSING) is not v:
+            d[k] = v
+            _STATE['builtins'].append('builtins.' + k)
 
 def _on_sigint(signum, frame):
     "The grader interrupts a cell that ran too long with SIGINT; between cells it is ignored"
     if _STATE['in_cell']: raise KeyboardInterrupt('the cell ran past its time limit')
 
-# %% ../nbs/85_sandbox.ipynb #ca61c6de
+# %% ../nbs/85_sandbox.ipynb #48e5524b
 _CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
 _MS_RDONLY, _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
 
@@ -273,7 +286,7 @@ def seed_everything(seed:int=0):
     if 'numpy' in sys.modules: sys.modules['numpy'].random.seed(seed)
     if 'torch' in sys.modules: sys.modules['torch'].manual_seed(seed)
 
-# %% ../nbs/85_sandbox.ipynb #c0a1193e
+# %% ../nbs/85_sandbox.ipynb #b702f0fd
 def _worker(conn, job:dict):
     "Run the notebook of `job` and report each cell's result on `conn`"
     signal.signal(signal.SIGINT, _on_sigint)
@@ -310,7 +323,7 @@ def _worker(conn, job:dict):
         conn.send(('done', i, res))
     conn.send(('end', None))
 
-# %% ../nbs/85_sandbox.ipynb #e5b108ca
+# %% ../nbs/85_sandbox.ipynb #95be1937
 PRELOAD = ['numpy', 'torch', 'matplotlib', 'matplotlib.pyplot', 'fastcore.test', 'fastai.vision.all', 'IPython.core.inputtransformer2',
            'sotavision.checks', 'sotavision.data', 'sotavision.labels', 'sotavision.losses']
 

@@ -181,13 +181,14 @@ def test_typical_mistakes_lose_exactly_their_cells(course, case):
 
 
 def test_autograde_prints_score_table(course):
-    """Does `autograde` print one row per student with score and maximum?"""
+    """Does `autograde` print one row per student with status, score, maximum, penalty, time and manual grading?"""
     out = course[1]['autograde'].stdout.splitlines()
-    assert out[0].split()[:3] == ['student', 'score', 'max']
-    rows = {l.split()[0]: l.split()[1:] for l in out[1:]}
+    assert out[0].split()[:6] == ['student', 'status', 'score', 'max', 'late', 'time']
+    rows = {l.split()[0]: l.split()[1:] for l in out[1:] if not l.startswith(' ')}
     full = f"{sum(AUTO.values()) + sum(MANUAL.values()):g}"
-    assert rows['untouched'] == ['0', full, '-'], rows
-    assert rows['correct'] == [f"{sum(AUTO.values()):g}", full, 'to', 'do'], rows
+    assert rows['untouched'][:4] == ['graded', '0', full, '-'] and rows['untouched'][5:] == ['-'], rows
+    assert rows['correct'][:4] == ['graded', f"{sum(AUTO.values()):g}", full, '-'] and rows['correct'][5:] == ['to', 'do'], rows
+    assert all(re.fullmatch(r'\d+\.\ds', r[4]) for r in rows.values()), rows
     assert set(rows) == {'correct', 'untouched', *MISTAKES}
 
 
@@ -195,9 +196,10 @@ def test_report_csv(course):
     """Does `report` write one CSV row per student, with exact scores, at the path it prints?"""
     root, steps = course
     out = root/'reports'/'grades.csv'
-    assert steps['report'].stdout.strip() == str(out)
+    assert steps['report'].stdout.split()[0] == str(out)
     rows = list(csv.DictReader(open(out)))
-    assert list(rows[0]) == ['student', 'assignment', 'score', 'max_score']
+    assert list(rows[0]) == ['student', 'assignment', 'status', 'score', 'max_score', 'late_penalty', 'needs_manual_grade']
+    assert {r['status'] for r in rows} == {'graded'} and {r['late_penalty'] for r in rows} == {'0'}
     want = {s: sum(AUTO.values()) - sum(AUTO[k] for k in MUST_FAIL.get(s, set())) for s in ['correct', *MISTAKES]}
     want['untouched'] = 0
     assert {r['student']: float(r['score']) for r in rows} == want
@@ -208,7 +210,7 @@ def test_report_out_option(course, tmp_path):
     """Does `report --out` write the CSV where it is told?"""
     root, _ = course
     res = grade('report', '--out', str(tmp_path/'g.csv'), course=root)
-    assert res.stdout.strip() == str(tmp_path/'g.csv')
+    assert res.stdout.split()[0] == str(tmp_path/'g.csv')
     assert (tmp_path/'g.csv').read_text() == (root/'reports'/'grades.csv').read_text()
 
 

@@ -1,0 +1,186 @@
+"""Hostile and broken submissions, graded end to end through `sotavision-grade autograde`.
+
+The fixtures in tests/hostile/ (written by tests/hostile/make_fixtures.py) are student notebooks of
+`01_regex_labelling`, each broken in the way its name says. One scratch course grades them all in one
+batch, with a late submission and a missing notebook beside them, then grades the batch again.
+"""
+import csv, hashlib, json, re, shutil
+from pathlib import Path
+
+import pytest
+
+from test_grading import ASSIGNMENT, AUTO, NB_NAME, REPO, SOLUTIONS, grade, read_nb
+
+HOSTILE = Path(__file__).resolve().parent/'hostile'
+FIXTURES = sorted(p.stem for p in HOSTILE.glob('*.ipynb'))
+# Test cells each fixture must fail (every other autograded test cell must get its points), and a
+# phrase the grader's report of that submission must contain.
+EXPECTED = {
+    'infinite-loop': (set(), 'ran past the 5 s limit'),
+    'infinite-loop-ignoring-interrupt': ({'ex4_test_is_cat'}, 'ran past the 5 s limit and was killed'),
+    'kernel-exit': ({'ex3_test_pets', 'ex3_test_files', 'ex4_test_is_cat'}, 'exited (exit code 1) in cell ex3_count_labels'),
+    'segfault': ({'ex4_test_is_cat'}, 'died (SIGSEGV) in cell ex4_is_cat'),
+    'memory-bomb': (set(), 'reached the memory limit of 1 GiB'),
+    'huge-output': (set(), None),
+    'deleted-test-cells': (set(), 'cell ex1_test_rejects was deleted; it was put back'),
+    'edited-test-cell': ({'ex4_test_is_cat'}, 'cell ex4_test_is_cat was edited; the original was graded'),
+    'duplicated-cells': (set(), 'cell ex1_test_breeds appears 2 times; it was graded once'),
+    'monkeypatch': ({'ex1_test_rejects'}, 're.search'),
+    'cheat-at-call-time': ({'ex4_test_is_cat'}, 'builtins.isinstance'),
+    'reads-solutions-writes-gradebook': (set(), None),
+    'prints-warning': (set(), None),
+    'random-answer': (None, None),
+    'empty-notebook': (set(AUTO), 'has no cells'),
+}
+NOT_GRADED = {'invalid-json': 'is not a valid notebook', 'empty-file': 'is empty (0 bytes)'}
+LATE_CONFIG = """
+c.SotavisionGrade.due_dates = {'01_regex_labelling': '2026-01-10 12:00:00 UTC'}
+c.SotavisionGrade.late_policy = 'per_day'
+c.SotavisionGrade.late_penalty_per_day = 0.1
+c.SotavisionGrade.late_penalty_cap = 0.5
+"""
+
+
+def tree_hash(folder):
+    "sha256 of every file under `folder`, by relative path"
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(folder).rglob('*')) if p.is_file()}
+
+
+def cell_scores(root, student):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root/'gradebook.db'}", 'sotavision') as gb:
+        nb = gb.find_submission_notebook(Path(NB_NAME).stem, ASSIGNMENT, student)
+        return {g.name: (g.score, g.max_score, g.needs_manual_grade) for g in nb.grades}
+
+
+@pytest.fixture(scope='module')
+def hostile(tmp_path_factory):
+    "A scratch course with every fixture submitted, autograded twice, and a report"
+    root = tmp_path_factory.mktemp('hostile')
+    (root/'nbgrader_config.py').write_text((REPO/'grader'/'nbgrader_config.py').read_text() + LATE_CONFIG)
+    grade('release', ASSIGNMENT, course=root)
+    sub = root/'submitted'
+    for name in FIXTURES:
+        (sub/name/ASSIGNMENT).mkdir(parents=True)
+        shutil.copy(HOSTILE/f'{name}.ipynb', sub/name/ASSIGNMENT/NB_NAME)
+    shutil.copytree(SOLUTIONS/ASSIGNMENT, sub/'late'/ASSIGNMENT)
+    (sub/'late'/ASSIGNMENT/'timestamp.txt').write_text('2026-01-12 13:00:00.000000 UTC')  # 2 days and 1 hour late
+    (sub/'missing'/ASSIGNMENT).mkdir(parents=True)
+    (sub/'missing'/ASSIGNMENT/'notes.txt').write_text('I forgot the notebook')
+    before = tree_hash(sub)
+    opts = ('--jobs', '2', '--timeout', '5', '--memory', '1G')
+    first = grade('autograde', ASSIGNMENT, *opts, course=root)
+    scores1 = {s: cell_scores(root, s) for s in [*FIXTURES, 'late', 'missing']}
+    second = grade('autograde', ASSIGNMENT, *opts, course=root)
+    report = grade('report', course=root)
+    return dict(root=root, first=first, second=second, scores1=scores1, before=before, after=tree_hash(sub), report=report)
+
+
+def rows_of(out):
+    "student -> (status, score, the problem lines under it) from the autograde table"
+    rows, last = {}, None
+    for l in out.splitlines()[1:]:
+        if l.startswith(' '): rows[last][2].append(l.strip().lstrip('! '))
+        else:
+            f = l.split(); last = f[0]; rows[last] = (f[1] if f[1] != 'not' else 'not graded', f, [])
+    return rows
+
+
+def test_every_fixture_is_expected():
+    """Does every fixture notebook in tests/hostile/ have an expected outcome here?"""
+    assert set(FIXTURES) == set(EXPECTED) | set(NOT_GRADED)
+
+
+@pytest.mark.parametrize('case', sorted(EXPECTED))
+def test_hostile_submission_is_graded_as_far_as_it_ran(hostile, case):
+    """Does each broken or hostile submission lose exactly the test cells it breaks, with a reason in the table and the notebook?"""
+    fails, phrase = EXPECTED[case]
+    cells = cell_scores(hostile['root'], case)
+    if fails is not None:
+        assert {k for k in AUTO if cells[k][0] < cells[k][1]} == fails, {k: cells[k] for k in AUTO}
+    status, _, probs = rows_of(hostile['first'].stdout)[case]
+    assert status == 'graded'
+    if phrase:
+        assert any(phrase in p for p in probs), probs
+        note = read_nb(hostile['root']/'autograded'/case/ASSIGNMENT/NB_NAME)['cells'][0]
+        assert note['metadata'].get('sotavision') == 'grader-note' and phrase in ''.join(note['source'])
+
+
+@pytest.mark.parametrize('case', sorted(NOT_GRADED))
+def test_unreadable_notebook_is_not_scored(hostile, case):
+    """Is an unreadable notebook listed as not graded, with the reason, and left for a person in the gradebook?"""
+    status, _, probs = rows_of(hostile['first'].stdout)[case]
+    assert status == 'not graded' and any(NOT_GRADED[case] in p for p in probs), probs
+    assert all(needs for _, _, needs in cell_scores(hostile['root'], case).values())
+    assert 'could not be graded and need a person' in hostile['first'].stderr
+
+
+def test_missing_notebook_scores_zero_and_is_listed(hostile):
+    """Is a submission without its notebook listed as missing and scored 0?"""
+    status, f, probs = rows_of(hostile['first'].stdout)['missing']
+    assert status == 'missing' and f[2] == '0' and any('was not submitted' in p for p in probs)
+
+
+def test_submitted_files_never_modified(hostile):
+    """Are the submitted files byte for byte what the students handed in, after two autogrades?"""
+    assert hostile['after'] == hostile['before']
+
+
+def test_sandbox_hides_solutions_and_gradebooks(hostile):
+    """Does code that hunts for the solutions, gradebooks and other submissions find nothing, and leave everything intact?"""
+    nb = read_nb(hostile['root']/'autograded'/'reads-solutions-writes-gradebook'/ASSIGNMENT/NB_NAME)
+    out = ''.join(o.get('text', '') for c in nb['cells'] if c['cell_type'] == 'code' for o in c['outputs'])
+    assert 'found 0 files, damaged 0' in out, out[:500]
+    assert (REPO/'solutions'/ASSIGNMENT/NB_NAME).read_text().startswith('{')
+
+
+def test_huge_output_is_capped(hostile):
+    """Is 300 MB of printing cut down to a small autograded notebook that says how much was dropped?"""
+    path = hostile['root']/'autograded'/'huge-output'/ASSIGNMENT/NB_NAME
+    assert path.stat().st_size < 1_000_000
+    assert 'more characters of output were not kept' in path.read_text()
+
+
+def test_warning_on_stderr_costs_nothing(hostile):
+    """Does a correct answer that prints a warning to stderr keep its points (nbgrader would give 0)?"""
+    nb = read_nb(hostile['root']/'autograded'/'prints-warning'/ASSIGNMENT/NB_NAME)
+    assert any(o.get('name') == 'stderr' and 'this function is slow' in o['text'] for c in nb['cells'] if c['cell_type'] == 'code'
+               for o in c['outputs'])
+    assert all(s == m for s, m, _ in (cell_scores(hostile['root'], 'prints-warning')[k] for k in AUTO))
+
+
+def test_grading_twice_gives_identical_scores(hostile):
+    """Does grading the same submissions again, with randomness in them, give the same score on every cell?"""
+    again = {s: cell_scores(hostile['root'], s) for s in hostile['scores1']}
+    assert again == hostile['scores1']
+
+
+def test_late_penalty_per_day(hostile):
+    """Is a submission 2 days and 1 hour late docked 3 days x 10% of its score, in the table and the report?"""
+    full = sum(AUTO.values())
+    _, f, _ = rows_of(hostile['first'].stdout)['late']
+    assert float(f[2]) == pytest.approx(full * 0.7) and f[4] == f"-{full * 0.3:g}", f
+    rows = {r['student']: r for r in csv.DictReader(open(hostile['root']/'reports'/'grades.csv'))}
+    assert float(rows['late']['late_penalty']) == pytest.approx(full * 0.3)
+    assert float(rows['late']['score']) == pytest.approx(full * 0.7)
+    assert rows['invalid-json']['status'] == 'not graded' and rows['missing']['status'] == 'missing'
+
+
+def test_report_charts_and_summary(hostile):
+    """Does `report` write the score histogram, the pass-rate chart and a summary naming the hardest tests and failures?"""
+    rep = hostile['root']/'reports'
+    for png in [f'{ASSIGNMENT}_scores.png', f'{ASSIGNMENT}_tests.png']:
+        assert (rep/png).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n' and str(rep/png) in hostile['report'].stdout
+    summary = (rep/'summary.txt').read_text()
+    assert 'hardest tests (pass rate):' in summary and 'most common failure messages:' in summary
+    assert re.search(r'\d+x  NotRun: not run', summary) or 'KernelDied' in summary or 'AssertionError' in summary, summary
+
+
+def test_formgrader_api_lists_autograded_submissions(hostile):
+    """Does nbgrader's API behind formgrader list every submission as autograded, with its score?"""
+    from sotavision.grade import course_config, nbgrader_api
+    api = nbgrader_api(course_config(hostile['root'], SOLUTIONS))
+    subs = {s['student']: s for s in api.get_submissions(ASSIGNMENT)}
+    assert set(subs) >= set(EXPECTED)
+    assert all(subs[s]['autograded'] for s in EXPECTED), {s: subs[s]['autograded'] for s in EXPECTED}
+    assert subs['late']['score'] == pytest.approx(sum(AUTO.values()))
