@@ -6,7 +6,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, GetGrades
 
-from sotavision.grade import HideHiddenTracebacks
+from sotavision.grade import HideHiddenTracebacks, RemoveGraderCells
 
 c = get_config()  # noqa: F821 (traitlets provides get_config)
 here = os.path.dirname(os.path.abspath(__file__))
@@ -37,6 +37,7 @@ c.Execute.timeout = 30
 # they show the failure message but not the hidden code around it.
 c.GenerateFeedback.preprocessors = [
     GetGrades,
+    RemoveGraderCells,
     HideHiddenTracebacks,
     ClearHiddenTests,
     ClearMarkScheme,

@@ -266,3 +266,13 @@ def test_unknown_assignment(tmp_path):
     res = grade('release', 'nope', course=tmp_path, check=False)
     assert res.returncode == 2
     assert f"{SOLUTIONS/'nope'} does not exist. Assignments in {SOLUTIONS}: {ASSIGNMENT}" in res.stderr, res.stderr
+
+
+def test_mark_schemes_for_formgrader_not_feedback(course):
+    """Are the mark schemes in the autograded notebooks formgrader shows, and absent from every feedback page?"""
+    root, _ = course
+    nb = read_nb(root/'autograded'/'untouched'/ASSIGNMENT/NB_NAME)
+    schemes = [src(c) for c in nb['cells'] if c['metadata'].get('sotavision') == 'mark-scheme']
+    assert len(schemes) == len(MANUAL) and all('For the grader' in s and len(s) > 80 for s in schemes), schemes
+    for p in (root/'feedback').glob(f'*/{ASSIGNMENT}/*.html'):
+        assert 'For the grader: model answer' not in p.read_text(), p
