@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['LOSS_REFS', 'resolve_refs', 'reference_calls', 'assert_from_scratch']
 
-# %% ../nbs/91_checks.ipynb #632b9720
+# %% ../nbs/91_checks.ipynb #4a857080
 import importlib, inspect, types
 
-# %% ../nbs/91_checks.ipynb #e171854f
+# %% ../nbs/91_checks.ipynb #7d1748be
 def _import_prefix(name:str)->tuple:
     "The longest importable module prefix of the dotted `name`, and the remaining attribute names"
     parts = name.split('.')
@@ -37,7 +37,7 @@ def resolve_refs(names, # Dotted names of functions, methods or modules
                     and getattr(getattr(obj, n), '__module__', None) == obj.__name__]
     return res
 
-# %% ../nbs/91_checks.ipynb #795dde96
+# %% ../nbs/91_checks.ipynb #5c515fb8
 LOSS_REFS = ['torch.softmax', 'torch.log_softmax', 'torch.logsumexp', 'torch.Tensor.softmax', 'torch.Tensor.log_softmax',
              'torch.Tensor.logsumexp', 'torch.special.softmax', 'torch.special.log_softmax', 'torch.special.logsumexp',
              'torch.nn.functional.softmax', 'torch.nn.functional.log_softmax', 'torch.nn.functional.nll_loss',
@@ -45,7 +45,7 @@ LOSS_REFS = ['torch.softmax', 'torch.log_softmax', 'torch.logsumexp', 'torch.Ten
              'torch.nn.CrossEntropyLoss.forward', 'torch.nn.NLLLoss.forward', 'torch.nn.LogSoftmax.forward',
              'torch.nn.Softmax.forward', 'fastai.losses', 'sotavision.losses']
 
-# %% ../nbs/91_checks.ipynb #618346fc
+# %% ../nbs/91_checks.ipynb #0808c007
 def _code_names(code:types.CodeType)->set:
     "Global and attribute names used by `code` and the code objects nested in it"
     names = set(code.co_names)
@@ -67,7 +67,7 @@ def _aliases(f, originals:dict, seen=None)->set:
         elif inspect.isfunction(v) and v.__globals__ is glb: found |= _aliases(v, originals, seen)
     return found
 
-# %% ../nbs/91_checks.ipynb #adf48408
+# %% ../nbs/91_checks.ipynb #183c282d
 def reference_calls(f, # The function under test
                     *args, # Arguments of the call
                     refs=LOSS_REFS, # Dotted names of the references (see `resolve_refs`)
@@ -94,7 +94,7 @@ def reference_calls(f, # The function under test
             else: delattr(owner, attr)
     return res, sorted(used)
 
-# %% ../nbs/91_checks.ipynb #02850f60
+# %% ../nbs/91_checks.ipynb #ce4ceee1
 def assert_from_scratch(f, # The student's function
                         *args, # Arguments of the call
                         refs=LOSS_REFS, # Dotted names of the references the exercise re-implements

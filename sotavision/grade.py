@@ -317,7 +317,8 @@ def _save(gb, cfg:Config, assignment:str, student:str, nbs:dict, late:dict, due)
     secs_late = submission.total_seconds_late or 0.
     if out.exists(): shutil.rmtree(out)
     out.mkdir(parents=True)
-    if (sub_dir/'timestamp.txt').exists(): shutil.copy(sub_dir/'timestamp.txt', out/'timestamp.txt')
+    for f in ('timestamp.txt', 'submission_secret.txt'):  # nbgrader's release_feedback needs the secret
+        if (sub_dir/f).exists(): shutil.copy(sub_dir/f, out/f)
     tests, statuses = {}, set()
     for name, (nb, status) in nbs.items():
         statuses.add(status)
