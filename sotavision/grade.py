@@ -221,9 +221,10 @@ def _plan(cfg:Config, assignment:str, students:list, scratch:Path, memory:int, s
             if why and nb is None and (sub/s/assignment/rel_path.name).exists():
                 info[key] = dict(status='not graded', why=why, nb=release_nb, problems=[why]); continue
             merged, probs = merge_submission(release_nb, full, nb)
+            merged = with_mark_schemes(merged, schemes)  # before numbering the cells: outputs go back by index
             if nb is None: probs = [why]
             elif not nb['cells']: probs.append(f"{rel_path.name} has no cells")
-            info[key] = dict(status='missing' if nb is None else 'graded', nb=with_mark_schemes(merged, schemes), problems=probs)
+            info[key] = dict(status='missing' if nb is None else 'graded', nb=merged, problems=probs)
             wd = scratch/f"{s}--{rel_path.stem}"
             wd.mkdir(parents=True)
             _copy_files(sub/s/assignment, wd)
