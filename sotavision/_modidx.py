@@ -60,6 +60,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'sotavision.grade._fixture_notebook': ('grade.html#_fixture_notebook', 'sotavision/grade.py'),
                                   'sotavision.grade._grades': ('grade.html#_grades', 'sotavision/grade.py'),
                                   'sotavision.grade._hidden_tests': ('grade.html#_hidden_tests', 'sotavision/grade.py'),
+                                  'sotavision.grade._hide_except': ('grade.html#_hide_except', 'sotavision/grade.py'),
                                   'sotavision.grade._memory_note': ('grade.html#_memory_note', 'sotavision/grade.py'),
                                   'sotavision.grade._note_cell': ('grade.html#_note_cell', 'sotavision/grade.py'),
                                   'sotavision.grade._ok': ('grade.html#_ok', 'sotavision/grade.py'),

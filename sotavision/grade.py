@@ -163,16 +163,20 @@ def _read_submission(path:Path)->tuple:
         size = path.stat().st_size
         return None, (f"{path.name} is empty (0 bytes)" if size == 0 else f"{path.name} is not a valid notebook ({str(e)[:120]})")
 
+def _hide_except(folder:Path, keep:set)->list:
+    "`folder` if it holds nothing of `keep`; else its sub-folders that are not, and do not hold, a kept folder (recursively)"
+    if not any(folder == k or folder in k.parents for k in keep): return [folder]
+    if folder in keep: return []
+    return [h for p in sorted(folder.iterdir()) if p.is_dir() and not p.is_symlink() for h in _hide_except(p, keep)]
+
 def hidden_folders(cfg:Config)->list:
-    "Folders a graded notebook must not see: the course, the sources and their siblings but the library and data, /tmp, home"
+    "Folders a graded notebook must not see: the course, the sources and their siblings, /tmp and home, all but the library, data and venv"
     from sotavision.data import data_dir
     src, lib = course_path(cfg, 'source'), Path(__file__).resolve().parent
     keep = {lib, data_dir().resolve(), Path(sys.prefix).resolve()}
-    hide = [course_root(cfg), src, Path(tempfile.gettempdir())]
-    hide += [p for p in src.parent.iterdir() if p.is_dir() and not any(k == p or p in k.parents for k in keep)]
-    home = Path.home().resolve()
-    if not any(k == home or home in k.parents for k in keep): hide.append(home)
-    return sorted({str(p) for p in hide})
+    tops = [course_root(cfg), src, Path(tempfile.gettempdir()).resolve(), Path.home().resolve()]
+    tops += [p for p in src.parent.iterdir() if p.is_dir()]
+    return sorted({str(h) for t in tops if t.is_dir() for h in _hide_except(t.resolve(), keep)})
 
 MARK_SCHEME = 'mark-scheme'
 _SOLUTION_RE = re.compile(r'### BEGIN SOLUTION\s*\n?(.*?)\n?\s*### END SOLUTION', re.S)
