@@ -402,7 +402,7 @@ def autograde(cfg:Config, assignment:str,
                 if r and r['setup_error']: i.update(status='not graded', problems=[f"the grader could not start it: {r['setup_error']}"])
                 nb = _executed(i['nb'], r, memory) if r and i['status'] != 'not graded' else json.loads(json.dumps(i['nb']))
                 p = i['problems'] + (r['problems'] if r else [])
-                if r and any(_memory_note(c, memory) or 'memory limit' in failure(c) for c in nb['cells'] if c['cell_type'] == 'code'):
+                if r and any('memory limit' in failure(c) for c in nb['cells'] if c['cell_type'] == 'code'):
                     p.append(f"it reached the memory limit of {memory/2**30:g} GiB")
                 rebound = sorted({n for c in (r['cells'].values() if r else []) for n in (c.get('rebound') or [])})
                 if rebound: p.append(f"it rebinds what the tests use ({', '.join(rebound[:6])}); the originals were put back")
@@ -575,12 +575,12 @@ def _read_nb(path)->dict:
 
 # %% ../nbs/90_grade.ipynb #417ec8e3
 def cell_error(nb:dict, grade_id:str)->str:
-    "The first error (or stderr text) shown by the cell `grade_id` of the executed notebook `nb`, or ''"
+    "The first error shown by the cell `grade_id` of the executed notebook `nb` (else its stderr text), or ''"
     for c in nb['cells']:
         if c.get('metadata', {}).get('nbgrader', {}).get('grade_id') != grade_id: continue
-        for o in c.get('outputs', []):
-            if o.get('output_type') == 'error': return f"{o['ename']}: {o['evalue']}"
-            if o.get('name') == 'stderr': return f"it wrote to stderr, which nbgrader scores 0: {''.join(o['text']).strip()[:200]}"
+        if failure(c): return failure(c)
+        err = ''.join(''.join(o['text']) for o in c.get('outputs', []) if o.get('name') == 'stderr').strip()
+        return f"it wrote to stderr: {err[:200]}" if err else ''
     return ''
 
 # %% ../nbs/90_grade.ipynb #360600a1

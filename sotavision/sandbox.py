@@ -9,14 +9,14 @@ __all__ = ['HIDDEN_RE', 'WATCHED_MODULES', 'WATCHED_CLASSES', 'PRELOAD', 'nbgrad
            'strip_hidden', 'merge_submission', 'Watch', 'run_cell', 'SandboxError', 'enter_sandbox', 'apply_limits',
            'seed_everything', 'run_notebooks']
 
-# %% ../nbs/85_sandbox.ipynb #caf348a8
+# %% ../nbs/85_sandbox.ipynb #bc683ae3
 import ast, ctypes, io, json, linecache, os, random, re, resource, shutil, signal, sys, time, traceback, uuid
 import multiprocessing as mp
 from multiprocessing.connection import wait as _wait_conns
 from contextlib import contextmanager
 from pathlib import Path
 
-# %% ../nbs/85_sandbox.ipynb #c621287e
+# %% ../nbs/85_sandbox.ipynb #14390d17
 def nbgrader_meta(cell:dict)->dict:
     "The nbgrader metadata of `cell` ({} when it has none)"
     return cell.get('metadata', {}).get('nbgrader', {}) or {}
@@ -41,7 +41,7 @@ def strip_hidden(src:str)->str:
     "`src` without its hidden-test blocks, as nbgrader releases it"
     return HIDDEN_RE.sub('', src)
 
-# %% ../nbs/85_sandbox.ipynb #a5d408ce
+# %% ../nbs/85_sandbox.ipynb #eda12d78
 def _plain(cell:dict)->dict:
     "A copy of a student's extra cell without nbgrader metadata and outputs"
     c = {'cell_type': cell.get('cell_type', 'code'), 'id': uuid.uuid4().hex[:8], 'metadata': {}, 'source': cell_source(cell)}
@@ -97,7 +97,7 @@ def merge_submission(release:dict, # The released notebook (student version, wit
     nb = dict(release, cells=cells)
     return nb, probs
 
-# %% ../nbs/85_sandbox.ipynb #4e6b489b
+# %% ../nbs/85_sandbox.ipynb #f31c68e6
 WATCHED_MODULES = ['builtins', 'math', 'random', 're', 'operator', 'functools', 'itertools', 'collections', 'pathlib',
                    'numpy', 'numpy.testing', 'torch', 'torch.nn', 'torch.nn.functional', 'torch.testing', 'torch.special',
                    'fastcore.test', 'fastcore.basics', 'fastai.torch_core', 'fastai.losses', 'fastai.callback.schedule',
@@ -146,7 +146,7 @@ class Watch:
 
 _MISSING = object()
 
-# %% ../nbs/85_sandbox.ipynb #2be3b723
+# %% ../nbs/85_sandbox.ipynb #e3d79172
 class _Capped(io.TextIOBase):
     "A text stream that keeps the first `limit` characters written to it and counts the rest"
     def __init__(self, limit:int): self.limit, self.parts, self.kept, self.dropped = limit, [], 0, 0
@@ -229,7 +229,7 @@ def _on_sigint(signum, frame):
     "The grader interrupts a cell that ran too long with SIGINT; between cells it is ignored"
     if _STATE['in_cell']: raise KeyboardInterrupt('the cell ran past its time limit')
 
-# %% ../nbs/85_sandbox.ipynb #48e5524b
+# %% ../nbs/85_sandbox.ipynb #8d1aa1d6
 _CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
 _MS_RDONLY, _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
 
@@ -286,7 +286,7 @@ def seed_everything(seed:int=0):
     if 'numpy' in sys.modules: sys.modules['numpy'].random.seed(seed)
     if 'torch' in sys.modules: sys.modules['torch'].manual_seed(seed)
 
-# %% ../nbs/85_sandbox.ipynb #b702f0fd
+# %% ../nbs/85_sandbox.ipynb #05b83c2a
 def _worker(conn, job:dict):
     "Run the notebook of `job` and report each cell's result on `conn`"
     signal.signal(signal.SIGINT, _on_sigint)
@@ -323,7 +323,7 @@ def _worker(conn, job:dict):
         conn.send(('done', i, res))
     conn.send(('end', None))
 
-# %% ../nbs/85_sandbox.ipynb #95be1937
+# %% ../nbs/85_sandbox.ipynb #421fcf78
 PRELOAD = ['numpy', 'torch', 'matplotlib', 'matplotlib.pyplot', 'fastcore.test', 'fastai.vision.all', 'IPython.core.inputtransformer2',
            'sotavision.checks', 'sotavision.data', 'sotavision.labels', 'sotavision.losses']
 
@@ -364,7 +364,7 @@ class _Run:
         with _no_main(): self.proc.start()
         child.close()
         self.cells, self.current, self.deadline, self.interrupted, self.problems = {}, None, None, None, []
-        self.ready, self.finished, self.setup_error = False, False, None
+        self.ready, self.finished, self.dead, self.setup_error = False, False, False, None
 
     def handle(self, msg):
         kind = msg[0]
@@ -437,11 +437,11 @@ def run_notebooks(jobs:dict, # key -> job: cells [(index, role, source)], workdi
         for conn in ready:
             r = running[conn]
             try: r.handle(conn.recv())
-            except (EOFError, OSError): r.finished = r.finished or False; r.dead = True
+            except (EOFError, OSError): r.dead = True
         now = time.perf_counter()
         for conn, r in list(running.items()):
             r.tick(now)
-            if r.finished or getattr(r, 'dead', False) or (not r.proc.is_alive() and not conn.poll()):
+            if r.finished or r.dead or (not r.proc.is_alive() and not conn.poll()):
                 del running[conn]
                 conn.close()
                 results[r.key] = r.result()
