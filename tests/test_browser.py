@@ -18,6 +18,7 @@ CHROMIUM = Path(os.environ.get('CHROMIUM') or '/usr/bin/chromium')
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
                  '--disable-component-update', '--disable-sync', '--no-first-run']
 LESSON = '01_regex_labelling.ipynb'   # the quickest lesson with a plot (show_batch): about 10 s
+FULL_SCALE_LESSON = '06_transfer.ipynb'   # a lesson with full-scale steps in the middle and at the end
 ASSIGNMENT = assignments()[0]         # the first assignment, the one students meet first
 # JupyterLab settings for the scratch server: every cell in the page (no virtual scrolling), no news pop-ups.
 LAB_SETTINGS = {'@jupyterlab/notebook-extension/tracker.jupyterlab-settings': {'windowingMode': 'none'},
@@ -75,7 +76,8 @@ def course(tmp_path_factory):
     "A scratch course with the lesson in nbs/ and the first assignment released into its exchange"
     root = make_course(tmp_path_factory.mktemp('browser'), [ASSIGNMENT])
     (root/'nbs').mkdir()
-    shutil.copy(REPO/'nbs'/LESSON, root/'nbs')   # a copy: running it in JupyterLab saves outputs into it
+    for name in (LESSON, FULL_SCALE_LESSON):   # copies: running them in JupyterLab saves outputs into them
+        shutil.copy(REPO/'nbs'/name, root/'nbs')
     env = course_env(root)
     run(f'sotavision-grade release {ASSIGNMENT} && nbgrader release_assignment {ASSIGNMENT}', root, env)
     return root
@@ -140,28 +142,50 @@ def wait_until(cond, what, timeout=120):
         time.sleep(0.5)
 
 
-def test_lesson_runs_every_cell_and_shows_its_plot(lab, course, page):
-    """Does a lesson opened in JupyterLab run all its cells without an error and show its plot?"""
-    open_lab(page, lab, f'nbs/{LESSON}')
+def run_all(page, lab, course, name, timeout=120):
+    "Open lesson `name` in JupyterLab, Run All, save; its code cells as saved"
+    open_lab(page, lab, f'nbs/{name}')
     page.get_by_text('Python 3 (ipykernel) | Idle').wait_for()
     prompts = "() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(e => e.textContent)"
-    n_code = sum(c['cell_type'] == 'code' for c in json.loads((course/'nbs'/LESSON).read_text())['cells'])
+    n_code = sum(c['cell_type'] == 'code' for c in json.loads((course/'nbs'/name).read_text())['cells'])
     assert len(page.evaluate(prompts)) == n_code, 'every code cell should be in the page'
     menu(page, 'Run', 'Run All Cells')
-    wait_until(lambda: all(re.fullmatch(r'\[\d+\]:', p.strip()) for p in page.evaluate(prompts)), 'every cell to run')
+    wait_until(lambda: all(re.fullmatch(r'\[\d+\]:', p.strip()) for p in page.evaluate(prompts)), 'every cell to run',
+               timeout=timeout)
     page.keyboard.press('Control+s')
     wait_until(lambda: 'jp-mod-dirty' not in (page.locator('.jp-Notebook').first.get_attribute('class') or '')
-               and any(o.get('outputs') for o in json.loads((course/'nbs'/LESSON).read_text())['cells']), 'the save')
-    cells = [c for c in json.loads((course/'nbs'/LESSON).read_text())['cells'] if c['cell_type'] == 'code']
+               and any(o.get('outputs') for o in json.loads((course/'nbs'/name).read_text())['cells']), 'the save')
+    cells = [c for c in json.loads((course/'nbs'/name).read_text())['cells'] if c['cell_type'] == 'code']
     errors = [o for c in cells for o in c['outputs'] if o['output_type'] == 'error']
     assert not errors, f"a cell failed: {errors[0]['ename']}: {errors[0]['evalue']}"
     assert all(c['execution_count'] for c in cells)
+    assert not page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"] .jp-RenderedText',
+                            has_text='Traceback').count(), 'no traceback in the page'
+    return cells
+
+
+def test_lesson_runs_every_cell_and_shows_its_plot(lab, course, page):
+    """Does a lesson opened in JupyterLab run all its cells without an error and show its plot?"""
+    cells = run_all(page, lab, course, LESSON)
     assert any('image/png' in o.get('data', {}) for c in cells for o in c['outputs']), 'the lesson should show a plot'
     img = page.locator('.jp-OutputArea-output img').last
     assert img.is_visible() and img.evaluate('e => e.naturalWidth') > 100, 'the plot should be drawn in the page'
     img.locator('xpath=ancestor::div[contains(@class, "jp-CodeCell")]').evaluate(
         "e => e.scrollIntoView({block: 'center'})")
     shot(page, '1-student-lesson-plot')
+
+
+def test_lesson_with_full_scale_steps_runs_to_the_end(lab, course, page):
+    """Does Run All of a lesson with full-scale steps in the middle reach its last cell at tiny scale, each
+    full-scale step saying in one line what it skipped?"""
+    cells = run_all(page, lab, course, FULL_SCALE_LESSON, timeout=400)
+    steps = [c for c in cells if ''.join(c['source']).lstrip().startswith('if at_full_scale(')]
+    assert len(steps) >= 2, 'the lesson should have full-scale steps'
+    for c in steps:
+        text = ''.join(''.join(o.get('text', '')) for o in c['outputs'])
+        assert text.startswith('Skipped at tiny scale:'), text
+    page.locator('.jp-OutputArea-output', has_text='Skipped at tiny scale').last.scroll_into_view_if_needed()
+    shot(page, '1b-student-lesson-full-scale-step-skipped')
 
 
 def test_validate_shows_the_failing_test(lab, course, page):

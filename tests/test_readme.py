@@ -139,22 +139,18 @@ def test_self_learner_laptop_commands():
     sh(cmds, REPO, {k: v for k, v in os.environ.items() if k != 'SOTAVISION_SCALE'})
 
 
-def test_gpu_commands_name_real_flags_and_notebooks():
-    """Are the GPU commands (not run here) made of a valid scale, a test flag nbdev skips by default, and notebooks
-    that have cells for it?"""
-    import tomllib
+def test_gpu_commands_name_real_scales_and_notebooks():
+    """Are the GPU commands (not run here) made of a valid scale and lessons that have full-scale steps?"""
     from sotavision.data import get_scale
-    flags = tomllib.loads((REPO/'pyproject.toml').read_text())['tool']['nbdev']['tst_flags']
     gpu = [c for b in journey('Self-learner') for c, m in b if is_gpu(m)]
     assert gpu, "the self-learner's GPU commands should be marked `# gpu`"
     for c in gpu:
         scale = re.match(r'SOTAVISION_SCALE=(\w+) ', c)
         assert scale and get_scale(scale.group(1)) == 'full', c
-        if 'nbdev-test' in c:
-            flag = re.search(r'--flags (\w+)', c).group(1)
-            assert flag in flags, f"{flag} is not one of the tst_flags {flags}"
+        if 'nbconvert' in c:
+            assert '--execute' in c, c
             nb = REPO/c.split()[-1]
-            assert f'#| {flag}' in nb.read_text(), f"{nb.name} has no `#| {flag}` cell"
+            assert nb.exists() and 'at_full_scale(' in nb.read_text(), f"{nb.name} has no full-scale step"
         else:
             assert c.endswith('make lab')
             assert subprocess.run(['make', '-n', '-C', str(REPO), 'lab'], capture_output=True).returncode == 0
