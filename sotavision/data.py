@@ -82,7 +82,7 @@ def at_full_scale(what:str, # the step, as the line printed at tiny scale names 
     print(f"Skipped at tiny scale: {what}. To run it, set SOTAVISION_SCALE=full (a GPU and internet).")
     return False
 
-def vs_book(**rows:tuple)->'pd.DataFrame':
-    "A table of our results beside the book's: `name=(ours, book)` for each row"
+def vs_book(**rows:tuple): # name=(ours, book) for each row
+    "A `pandas.DataFrame` of our results beside the book's: `name=(ours, book)` for each row"
     import pandas as pd
     return pd.DataFrame({'ours': {k: v[0] for k, v in rows.items()}, 'the book': {k: v[1] for k, v in rows.items()}})

@@ -7,7 +7,7 @@
 With `--save` the outputs are made fit to commit: no execution counts or timings (nbdev-clean), no machine
 paths, plots as PNG. tests/test_lessons.py imports `run_lesson` and runs every lesson this way.
 """
-import argparse, os, re, sys, time
+import argparse, os, re, sys, tempfile, time
 from pathlib import Path
 
 import nbformat
@@ -59,12 +59,16 @@ def _path_subs():
     return [(str(ROOT), '.'), (home, '~')] if home not in ('/', '') else [(str(ROOT), '.')]
 
 
+# A scratch folder made by tempfile (`/tmp/tmpk2j3x9`, `/tmp/sotavision_qhlhok0c`): a new name every run.
+SCRATCH = re.compile(re.escape(tempfile.gettempdir()) + r'/[\w.-]+')
+
+
 def scrub(nb):
-    "Replace machine paths in `nb`'s text outputs with paths relative to the course (in place); `nb`"
+    "Replace machine paths in `nb`'s text outputs with paths relative to the course, scratch folders with `<scratch>` (in place); `nb`"
     subs = _path_subs()
-    def fix(s): 
+    def fix(s):
         for a, b in subs: s = s.replace(a, b)
-        return s
+        return SCRATCH.sub('<scratch>', s)
     for c in nb.cells:
         for o in c.get('outputs', []):
             if 'text' in o: o['text'] = fix(''.join(o['text']))
