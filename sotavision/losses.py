@@ -9,19 +9,31 @@ __all__ = ['softmax', 'sigmoid', 'logsumexp', 'log_softmax', 'nll_loss', 'cross_
 import torch
 
 # %% ../nbs/03_losses.ipynb #6444baca
+def _check_dim(x:torch.Tensor, # The tensor `dim` must index
+               dim, # Axis: an int in [-x.ndim, x.ndim-1] (a 0-d tensor accepts -1 and 0)
+               name:str, # The function's name, for the message
+              )->int:
+    "`dim` as an int, after checking that it names an axis of `x`: a clear `TypeError` for `None` and other non-integers"
+    if isinstance(dim, bool) or not hasattr(dim, '__index__'):
+        raise TypeError(f"{name}: dim must be an int, the axis to normalise along (for example dim=-1, the last axis); got {dim!r}. "
+                        f"There is no dim=None: to normalise over the whole tensor, flatten it first ({name}(x.flatten(), dim=0))")
+    dim, n = dim.__index__(), max(x.ndim, 1)
+    if not -n <= dim < n: raise IndexError(f"{name}: dim={dim} is out of range for a tensor of shape {tuple(x.shape)}: use {-n} to {n-1}")
+    return dim
+
 def _max_shift(x:torch.Tensor, # Activations
                dim:int=-1, # Axis to take the maximum over
               )->torch.Tensor:
-    "Max of `x` along `dim` (kept as a size-1 axis, detached), or 0 where that max is infinite or `x` is empty"
+    "Max of `x` along `dim` (kept as a size-1 axis, detached), or 0 if `x` is empty; `inf` or `nan` where the slice holds them"
     if x.numel() == 0: return x.detach().sum(dim, keepdim=True)  # zeros of the right shape
-    m = x.detach().amax(dim, keepdim=True)
-    return m.masked_fill(m.isinf(), 0)
+    return x.detach().amax(dim, keepdim=True)
 
 # %% ../nbs/03_losses.ipynb #3a2018bd
 def softmax(x:torch.Tensor, # Activations, any shape
             dim:int=-1, # Class axis: each slice along it becomes positive and sums to 1
            )->torch.Tensor:
     "Softmax of `x` along `dim`: `exp(x)` divided by its sum, computed as `exp(x - max)` so it never overflows"
+    dim = _check_dim(x, dim, 'softmax')
     e = (x - _max_shift(x, dim)).exp()
     return e / e.sum(dim, keepdim=True)
 
@@ -29,26 +41,42 @@ def softmax(x:torch.Tensor, # Activations, any shape
 def sigmoid(x:torch.Tensor, # Logits, any shape
            )->torch.Tensor:
     "Logistic function `1/(1+exp(-x))` of `x`, computed as a two-class softmax of `(0, x)` so it never overflows"
+    pos_inf = x.detach().isposinf()  # sigmoid(+inf) is exactly 1, but the shift below would compute inf - inf
+    x = x.masked_fill(pos_inf, 0)
     m = x.detach().clamp(min=0)  # exp(-m) and exp(x-m) are both at most 1
     e = (x - m).exp()
-    return e / ((-m).exp() + e)
+    return (e / ((-m).exp() + e)).masked_fill(pos_inf, 1)
 
 # %% ../nbs/03_losses.ipynb #4a51a3b0
+def _finite_max_shift(x:torch.Tensor, # Activations
+                      dim=-1, # Axis or tuple of axes to take the maximum over
+                     )->torch.Tensor:
+    "Largest finite value of `x` along `dim` (kept, detached), or 0 where there is none or `x` is empty"
+    if x.numel() == 0: return x.detach().sum(dim, keepdim=True)
+    x = x.detach()
+    m = x.masked_fill(~x.isfinite(), -float('inf')).amax(dim, keepdim=True)
+    return m.masked_fill(m.isinf(), 0)
+
 def logsumexp(x:torch.Tensor, # Activations, any shape
-              dim:int=-1, # Axis to sum over
+              dim=-1, # Axis to sum over (an int), or a tuple of axes
               keepdim:bool=False, # Keep `dim` as an axis of size 1?
              )->torch.Tensor:
     "`log(exp(x).sum(dim))`, computed as `max + log(exp(x - max).sum(dim))` so it stays finite"
-    m = _max_shift(x, dim)
-    lse = m + (x - m).exp().sum(dim, keepdim=True).log()
-    return lse if keepdim else lse.squeeze(dim)
+    dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+    if not dims: raise ValueError("logsumexp: dim=() names no axis; pass the axis (or axes) to sum over")
+    dims = tuple(_check_dim(x, d, 'logsumexp') for d in dims)
+    m = _finite_max_shift(x, dims)
+    lse = m + (x - m).exp().sum(dims, keepdim=True).log()
+    return lse if keepdim else lse.squeeze(dims)
 
 # %% ../nbs/03_losses.ipynb #ea0ff999
 def log_softmax(x:torch.Tensor, # Activations, any shape
                 dim:int=-1, # Class axis
                )->torch.Tensor:
-    "Log of `softmax(x, dim)`, computed as `x - logsumexp(x, dim)` so it stays finite for large `x`"
-    return x - logsumexp(x, dim, keepdim=True)
+    "Log of `softmax(x, dim)`, computed as `(x - max) - log(exp(x - max).sum(dim))` so it stays finite for large `x`"
+    dim = _check_dim(x, dim, 'log_softmax')
+    s = x - _max_shift(x, dim)
+    return s - s.exp().sum(dim, keepdim=True).log()
 
 # %% ../nbs/03_losses.ipynb #769d1468
 def _reduce(loss:torch.Tensor, # One loss per item
@@ -96,15 +124,21 @@ def cross_entropy(input:torch.Tensor, # Logits (raw activations) of shape (N, C)
     return nll_loss(log_softmax(input, dim=-1), target, reduction)  # for (N, C) the class axis -1 is axis 1
 
 # %% ../nbs/03_losses.ipynb #49a397fa
+def _log_sigmoid(x:torch.Tensor, # Logits, any shape
+                )->torch.Tensor:
+    "`log(sigmoid(x))` as `min(x, 0) - log(1 + exp(-|x|))`: no overflow, and finite gradients at x = ±inf"
+    neg = x < 0
+    return torch.where(neg, x, 0.) - (1 + torch.where(neg, x, -x).exp()).log()
+
 def binary_cross_entropy_with_logits(input:torch.Tensor, # Logits, any shape
                                      target:torch.Tensor, # Probabilities of the positive class (usually 0. or 1.), same shape as `input`
                                      reduction:str='mean', # 'mean', 'sum' or 'none'
                                     )->torch.Tensor:
-    "Binary cross-entropy between `sigmoid(input)` and `target`, computed as `logsumexp(0, input) - target*input`"
+    "Binary cross-entropy between `sigmoid(input)` and `target`, computed as `(1-target)*input - log(sigmoid(input))`"
     if target.shape != input.shape:
         raise ValueError(f"target must have the same shape as input, {tuple(input.shape)}; got shape {tuple(target.shape)}")
     if not target.is_floating_point(): raise ValueError(f"target must be floating point probabilities (try target.float()), got dtype {target.dtype}")
-    return _reduce(logsumexp(torch.stack([torch.zeros_like(input), input], dim=-1)) - target*input, reduction)
+    return _reduce((1 - target)*input - _log_sigmoid(input), reduction)
 
 # %% ../nbs/12_label_smoothing.ipynb #aa35e942
 def _check_eps(eps:float, # The smoothing: the share of probability spread over all classes

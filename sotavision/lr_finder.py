@@ -177,13 +177,13 @@ def suggest(lrs:list, # Learning rates of the recorded curve
             num_it:int, # Number of batches the finder was asked for
             suggest_funcs=(valley,), # Suggestion functions (or one function, or None for none)
            )->LRFind:
-    "Apply `suggest_funcs` to the curve without its first `num_it//10` points, its last 5 and anything from its first nan"
+    "Apply `suggest_funcs` to the curve without its first `num_it//10` points, its last 5 and anything from its first nan or inf"
     l, s = lrs[num_it//10:-5], losses[num_it//10:-5]
-    n = next((i for i, o in enumerate(s) if math.isnan(o)), len(s))
+    n = next((i for i, o in enumerate(s) if not math.isfinite(o)), len(s))
     funcs = [suggest_funcs] if callable(suggest_funcs) else list(suggest_funcs or ())
     if funcs and n == 0: raise ValueError(
         f"No points left to suggest from: {len(lrs)} batches recorded, and suggestions skip the first {num_it//10} (num_it//10), "
-        f"the last 5 and any nan. The loss probably diverged early: try a smaller start_lr, or stop_div=False.")
+        f"the last 5 and anything from the first nan or inf. The loss probably diverged early: try a smaller start_lr, or stop_div=False.")
     res = [f(l[:n], s[:n]) for f in funcs]
     names = [(f.func if isinstance(f, partial) else f).__name__ for f in funcs]
     return LRFind(list(lrs), list(losses), namedtuple('SuggestedLRs', names)(*(o[0] for o in res)), [o[1] for o in res])

@@ -6,6 +6,9 @@
 __all__ = ['one_hot_targets', 'mixup_batch', 'soft_cross_entropy', 'MixUp']
 
 # %% ../nbs/11_mixup.ipynb #fdf4b22a
+import inspect
+from contextlib import contextmanager
+from functools import partial
 import torch
 import torch.nn.functional as F
 from torch.distributions.beta import Beta
@@ -88,15 +91,13 @@ def soft_cross_entropy(input:torch.Tensor, # Logits of shape (N, C)
 
 # %% ../nbs/11_mixup.ipynb #1245365e
 class MixUp(Callback):
-    "Mixup (https://arxiv.org/abs/1710.09412) from scratch: while training, replace each batch by blends of pairs of its items and of their targets"
+    "Mixup (https://arxiv.org/abs/1710.09412) from scratch: while training, blend each batch with a shuffle of itself and mix the learner's own loss"
     run_valid = False  # validation batches are left alone
     def __init__(self,
                  alpha:float=0.4, # Weights come from Beta(`alpha`, `alpha`): small `alpha` means little mixing, 1 uniform weights
-                 n_classes:int|None=None, # Number of classes; None: the `DataLoaders`' `c`
-                 loss_func=soft_cross_entropy, # Loss on (logits, soft targets) used while training
                 ):
         if not alpha > 0: raise ValueError(f"alpha must be positive; got {alpha}")
-        self.alpha,self.n_classes,self.mix_loss,self.old_lf = alpha,n_classes,loss_func,None
+        self.alpha,self.old_lf,self.y1 = alpha,None,None
         self.distrib = Beta(torch.tensor(float(alpha)), torch.tensor(float(alpha)))
 
     def draw(self, n:int)->tuple:
@@ -105,23 +106,62 @@ class MixUp(Callback):
         return torch.maximum(lam, 1-lam), torch.randperm(n)
 
 # %% ../nbs/11_mixup.ipynb #29b5c36e
+def _lerp_items(a:torch.Tensor, # Partner items, shape (N, ...)
+                b:torch.Tensor, # Own items, same shape
+                lam:torch.Tensor, # One weight per item, shape (N,)
+               )->torch.Tensor:
+    "`lam[i]*b[i] + (1-lam[i])*a[i]` for every item `i`, whatever the shape of the items"
+    return torch.lerp(a, b, lam.to(b.dtype).view(-1, *[1]*(b.ndim-1)))
+
 @patch
 def before_batch(self:MixUp):
-    "Replace the training batch by its mixup: inputs blended with a shuffle of themselves, targets made soft the same way"
+    "Blend the training batch's inputs with a shuffle of themselves; blend float targets too, or keep class indices and their partners' (`y1`)"
     if len(self.xb) != 1 or len(self.yb) != 1:
         raise ValueError(f"MixUp handles batches of one input and one target; got {len(self.xb)} inputs and {len(self.yb)} targets")
-    n_classes = self.n_classes or getattr(self.dls, 'c', None)
-    if n_classes is None and not self.y.is_floating_point():
-        raise ValueError("MixUp needs the number of classes: pass MixUp(n_classes=...) or use DataLoaders with a `c`")
-    self.lam, self.perm = (o.to(self.x.device) for o in self.draw(len(self.y)))
-    x, y = mixup_batch(self.x, self.y, self.lam, self.perm, n_classes)
-    self.learn.xb, self.learn.yb = (x,), (y,)
+    x, y = self.x, self.y
+    if x.ndim == 0 or not x.is_floating_point():
+        raise ValueError(f"MixUp blends the inputs, which must be a floating-point batch of shape (N, ...); got dtype {x.dtype} and shape {tuple(x.shape)}")
+    if not (y.is_floating_point() or y.dtype in _INT_DTYPES) or y.ndim == 0:
+        raise ValueError(f"MixUp mixes float targets (it blends them) or integer class indices (it mixes the losses), one per item; "
+                         f"got targets of dtype {y.dtype} and shape {tuple(y.shape)}. Convert them, e.g. y.float() for multi-label targets")
+    self.lam, self.perm = (o.to(x.device) for o in self.draw(len(y)))
+    self.learn.xb = (_lerp_items(x[self.perm], x, self.lam),)
+    if y.is_floating_point(): self.learn.yb, self.y1 = (_lerp_items(y[self.perm], y, self.lam),), None
+    else: self.y1 = y[self.perm]
 
 # %% ../nbs/11_mixup.ipynb #6a6e0707
+def _reduction_param(loss_func):
+    "The `reduction` parameter of `loss_func`'s signature, or None"
+    try: return inspect.signature(loss_func).parameters.get('reduction')
+    except (TypeError, ValueError): return None
+
+@contextmanager
+def _per_item(loss_func):
+    "`loss_func` returning one loss per item: its `reduction` attribute set to 'none' for the duration, or called with `reduction='none'`"
+    if hasattr(loss_func, 'reduction'):
+        old = loss_func.reduction
+        loss_func.reduction = 'none'
+        try: yield loss_func
+        finally: loss_func.reduction = old
+    elif _reduction_param(loss_func) is not None: yield partial(loss_func, reduction='none')
+    else: raise TypeError(f"MixUp mixes the learner's loss item by item, so the loss must give one loss per item: it needs a `reduction` "
+                          f"attribute or a `reduction` argument that accepts 'none', as PyTorch's and fastai's losses have; got {loss_func!r}")
+
+def _reduction(loss_func)->str:
+    "How `loss_func` reduces: its `reduction` attribute, else its `reduction` argument's default, else 'mean'"
+    p = _reduction_param(loss_func)
+    return getattr(loss_func, 'reduction', 'mean' if p is None or p.default is inspect.Parameter.empty else p.default)
+
 @patch
 def lf(self:MixUp, pred, *yb):
-    "The loss while `MixUp` is in place: `mix_loss` on the soft targets while training, the learner's own loss otherwise"
-    return self.mix_loss(pred, *yb) if self.training else self.old_lf(pred, *yb)
+    "The loss while `MixUp` is in place: for class indices in training, the learner's loss on both targets mixed with `lam`; else the learner's own"
+    if not self.training or self.y1 is None: return self.old_lf(pred, *yb)
+    with _per_item(self.old_lf) as per_item: partner, own = per_item(pred, self.y1), per_item(pred, *yb)
+    n = len(self.lam)
+    if own.ndim == 0 or own.shape[0] != n or partner.shape != own.shape:
+        raise ValueError(f"MixUp needs one loss per item, shape (N, ...) with N = {n}, from the learner's loss with reduction='none'; "
+                         f"got shapes {tuple(own.shape)} and {tuple(partner.shape)}. A loss that flattens its input (e.g. per pixel) cannot be mixed per item")
+    return _reduce(_lerp_items(partner, own, self.lam), _reduction(self.old_lf))
 
 @patch
 def before_train(self:MixUp):
