@@ -195,7 +195,7 @@ def render(proc:Path, href:str, entries, titles, names, site_title, ex)->tuple[s
     body = body.replace('</body>', '</main>\n</body>', 1)
     outs = [o for c in nb.cells if c.cell_type == 'code' and not c.metadata.get('transient', {}).get('remove_source')
             for o in c.get('outputs', [])]   # what the lesson's code shows, not its show_doc tables
-    stats = dict(outputs=len(outs), images=sum(any(k.startswith('image/') for k in o.get('data', {})) for o in outs),
+    stats = dict(code=sum(c.cell_type == 'code' for c in nb.cells), outputs=len(outs), images=sum(any(k.startswith('image/') for k in o.get('data', {})) for o in outs),
                  tables=len(re.findall(r'<table\b', body)))
     return body, stats
 
@@ -234,7 +234,7 @@ def build(proc:Path, out:Path, quiet=False)->dict:
             s = stats[h]
             print(f"  {names[h]:24} {s['outputs']:3} outputs, {s['images']:2} plots, {s['tables']:2} tables"
                   f"  ({time.time() - t0:.1f} s)")
-    bare = [h for h in pages if not stats[h]['outputs']]
+    bare = [h for h in pages if stats[h]['code'] and not stats[h]['outputs']]
     if not quiet:
         print(f"Site: {len(pages)} pages in {out}/: open {out/'index.html'}, or serve it with "
               f"python -m http.server -d {out}")
