@@ -1,7 +1,8 @@
 # sotavision: every target creates the virtual environment .venv first when it is missing.
 #   make lab    install, prepare the tiny data and the student assignments, start JupyterLab
 #   make test   every test: lesson notebooks, pytest, the offline half of the docs build
-#   make docs   the docs site: Quarto's when it is installed, else plain HTML pages (make docs-html)
+#   make docs   the docs site (needs Quarto)
+#               ... or, where Quarto is missing, the same pages as plain HTML (make docs-html)
 #   make browser  Debian's Chromium for the browser tests (tests/test_browser.py); make test runs it
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -22,7 +23,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 export PATH := $(BIN):$(PATH)
 export MPLBACKEND ?= Agg
 
-.PHONY: install data release lab lab-server browser test test-nbs test-py test-docs export docs docs-html clean
+.PHONY: install data release lab lab-server browser test test-nbs test-py test-docs export docs clean
 
 install: $(STAMP)
 
@@ -95,6 +96,7 @@ export: $(STAMP)
 
 # The docs site in _docs/ (DOCS_OUT): Quarto renders it (nbdev-docs) when Quarto is installed, as the GitHub workflow
 # .github/workflows/deploy.yaml does for GitHub Pages; without Quarto, the same pages as plain HTML (docs-html).
+.PHONY: docs-html
 DOCS_OUT ?= _docs
 docs: $(STAMP)
 	@if command -v quarto >/dev/null; then nbdev-docs; else \
