@@ -94,17 +94,16 @@ export: $(STAMP)
 	nbdev-export
 	nbdev-clean
 
-# The docs site in _docs/ (DOCS_OUT): Quarto renders it (nbdev-docs) when Quarto is installed, as the GitHub workflow
-# .github/workflows/deploy.yaml does for GitHub Pages; without Quarto, the same pages as plain HTML (docs-html).
-.PHONY: docs-html
-DOCS_OUT ?= _docs
 docs: $(STAMP)
+	@# Quarto renders the site (nbdev-docs), as .github/workflows/deploy.yaml does for GitHub Pages; without Quarto, docs-html.
 	@if command -v quarto >/dev/null; then nbdev-docs; else \
 	  echo "Quarto is not installed (https://quarto.org/docs/get-started/): building the plain HTML site (make docs-html)."; \
 	  $(MAKE) --no-print-directory docs-html; fi
 
-# Without Quarto: nbdev's processed notebooks (_proc/), outputs and all, rendered by nbconvert's HTML exporter with the
+# Without Quarto: the site in _docs/ (DOCS_OUT) from nbdev's processed notebooks (_proc/), outputs and all, rendered by nbconvert's HTML exporter with the
 # sidebar of nbs/sidebar.yml (tools/static_site.py). nbdev-proc-nbs says it cannot install Quarto; that is expected.
+.PHONY: docs-html
+DOCS_OUT ?= _docs
 docs-html: $(STAMP)
 	nbdev-proc-nbs
 	python tools/static_site.py --proc _proc --out "$(DOCS_OUT)"
