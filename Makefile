@@ -100,8 +100,9 @@ docs: $(STAMP)
 	  echo "Quarto is not installed (https://quarto.org/docs/get-started/): building the plain HTML site (make docs-html)."; \
 	  $(MAKE) --no-print-directory docs-html; fi
 
-# Without Quarto: the site in _docs/ (DOCS_OUT) from nbdev's processed notebooks (_proc/), outputs and all, rendered by nbconvert's HTML exporter with the
-# sidebar of nbs/sidebar.yml (tools/static_site.py). nbdev-proc-nbs says it cannot install Quarto; that is expected.
+# Without Quarto: the site in _docs/ (DOCS_OUT) from nbdev's processed notebooks (_proc/), outputs and all, rendered
+# by nbconvert's HTML exporter with the sidebar of nbs/sidebar.yml (tools/static_site.py). nbdev-proc-nbs says it
+# cannot install Quarto; that is expected.
 .PHONY: docs-html
 DOCS_OUT ?= _docs
 docs-html: $(STAMP)
