@@ -27,21 +27,29 @@ def get_scale(scale:str|None=None, # 'tiny' or 'full'; None reads `$SOTAVISION_S
 # %% ../nbs/00_data.ipynb #0f388abd
 DATA_VAR = 'SOTAVISION_DATA'
 
+def _bundled()->Path:
+    "The tiny datasets that come with the course: a clone's `data/`, else the copy inside the installed package"
+    import sotavision
+    pkg = Path(sotavision.__file__).resolve().parent
+    clone = pkg.parent/'data'   # a clone of the course (`pip install -e .`): sotavision/ sits beside data/
+    if (clone/'make_tiny_data.py').is_file(): return clone
+    return pkg/'tiny_data'      # a plain install: pyproject.toml packs data/ into the package as sotavision/tiny_data/
+
 def data_dir()->Path:
-    "Folder of the bundled tiny datasets: `$SOTAVISION_DATA`, else the repository's `data/`"
+    "Folder of the tiny datasets: `$SOTAVISION_DATA`, else a clone's `data/`, else the copy inside the installed package"
     env = os.environ.get(DATA_VAR)
-    if env: return Path(env).expanduser()
-    import sotavision  # the package sits beside data/ in a clone of the course
-    return Path(sotavision.__file__).resolve().parent.parent/'data'
+    return Path(env).expanduser() if env else _bundled()
 
 def _tiny(name:str)->Path:
     "Path of the bundled dataset `name`, with a clear error when it is missing"
     p = data_dir()/name
     if not p.is_dir():
-        raise FileNotFoundError(
-            f"The bundled dataset {name!r} is not at {p}. It ships with the course repository: work in a clone "
-            f"installed with `pip install -e .`, set ${DATA_VAR} to the repository's data/ folder, or re-create it "
-            f"with `python data/make_tiny_data.py`.")
+        env, make = os.environ.get(DATA_VAR), f"python {_bundled()/'make_tiny_data.py'} --out {p.parent}"
+        if env: fix = (f"${DATA_VAR} is {env!r}: point it at a folder holding pets_tiny/ and imagenette_tiny/, make "
+                       f"them there with `{make}`, or unset it to use the copy that comes with the course")
+        elif p.parent.name == 'data': fix = f"Re-create it with `{make}` (or `make data`)"
+        else: fix = f"Reinstall the course (`pip install --force-reinstall --no-deps sotavision`), or make it with `{make}`"
+        raise FileNotFoundError(f"The bundled dataset {name!r} is not at {p}. {fix}.")
     return p
 
 # %% ../nbs/00_data.ipynb #de49b75c

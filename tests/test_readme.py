@@ -158,8 +158,31 @@ def test_gpu_commands_name_real_scales_and_notebooks():
 
 @pytest.fixture(scope='module')
 def installed(tmp_path_factory):
-    "A fresh virtualenv where the library user's `pip install -e .` ran as written (PyTorch & co. from the course's .venv)"
-    venv = tmp_path_factory.mktemp('user')/'venv'
+    """A fresh virtualenv, outside the repository, where the library user's plain install (`pip install .`, not
+    editable) ran: the course's wheel installed into it. Its python."""
+    cmds = [c for b in journey('Library user') for c, _ in runnable(b)]
+    assert cmds == ['pip install .'], f"the library user's journey should be one plain install, `pip install .`: {cmds}"
+    base = tmp_path_factory.mktemp('user')
+    # `pip install .` builds the wheel and installs it. Here in two steps, offline: (1) the course's own pip builds the
+    # wheel (no build isolation: setuptools comes from .venv, not from PyPI) from a copy of the clone's files (what git
+    # tracks or would track), so that no build/ is left in the clone and the wheel holds only what a clone has...
+    src = base/'clone'
+    files = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard', '-z'], cwd=REPO, capture_output=True,
+                           check=True).stdout.decode().split('\0')
+    for f in filter(None, files):
+        if (REPO/f).is_file():
+            (src/f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO/f, src/f)
+    r = subprocess.run([str(REPO/'.venv'/'bin'/'python'), '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-q',
+                        '-w', str(base/'dist'), str(src)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, f"building the wheel failed:\n{r.stdout[-3000:]}{r.stderr[-3000:]}"
+    wheel, = (base/'dist').glob('sotavision-*.whl')
+    assert wheel.stat().st_size < 15e6, f"the wheel is {wheel.stat().st_size / 1e6:.1f} MB: it should stay small"
+    # ... and (2) a fresh virtualenv gets the wheel with `pip install --no-deps`. Its dependencies (PyTorch is 2.5 GB)
+    # come from the course's .venv through a .pth file that adds .venv's site-packages to the path. Only the editable
+    # sotavision of .venv stays out: its finder is started by a .pth file of its own, and Python reads .pth files only
+    # in the virtualenv's own site-packages, which comes first on the path; so `import sotavision` finds the wheel's.
+    venv = base/'venv'
     subprocess.run([sys.executable, '-m', 'venv', str(venv)], check=True)
     py = venv/'bin'/'python'
     site = subprocess.run([str(py), '-c', "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -167,14 +190,33 @@ def installed(tmp_path_factory):
     course_site = subprocess.run([str(REPO/'.venv'/'bin'/'python'), '-c',
                                   "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                  capture_output=True, text=True, check=True).stdout.strip()
-    # The dependencies (PyTorch is 2.5 GB) come from the course's virtualenv instead of a download.
     Path(site, '_course_deps.pth').write_text(course_site + '\n')
     env = {k: v for k, v in os.environ.items() if k not in ('VIRTUAL_ENV', 'PYTHONPATH')}
     env['PATH'] = f"{venv/'bin'}{os.pathsep}{env['PATH']}"
-    cmds = [l for b in journey('Library user') for l in runnable(b)]
-    assert any(c.startswith('pip install') for c, _ in cmds)
-    sh(cmds, REPO, env)
+    sh([(f'pip install --no-deps --force-reinstall -q {wheel}', '')], base, env)
     return py
+
+
+def test_plain_install_carries_the_tiny_data(installed, tmp_path):
+    """After a plain install, from a folder outside the clone, do get_pets() and get_imagenette() give the tiny datasets
+    that came inside the installed package (not the clone's data/), with every image?"""
+    env = {k: v for k, v in os.environ.items() if k not in ('SOTAVISION_SCALE', 'SOTAVISION_DATA', 'PYTHONPATH')}
+    r = subprocess.run([str(installed), '-c', textwrap.dedent("""
+        import json, sotavision
+        from sotavision.data import get_pets, get_imagenette
+        pets, nette = get_pets(), get_imagenette()
+        print(json.dumps(dict(lib=sotavision.__file__, pets=str(pets), nette=str(nette), n_pets=len(list(pets.glob('*.jpg'))),
+                              n_nette=len(list(nette.glob('*/*/*.JPEG'))))))
+        """)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    venv = installed.parent.parent
+    for k in ('lib', 'pets', 'nette'):
+        assert Path(got[k]).is_relative_to(venv), f"{k} should come from the fresh install in {venv}, not {got[k]}"
+    assert Path(got['pets']).parent.parent == Path(got['lib']).parent, got
+    ours = dict(n_pets=len(list((REPO/'data'/'pets_tiny').glob('*.jpg'))),
+                n_nette=len(list((REPO/'data'/'imagenette_tiny').glob('*/*/*.JPEG'))))
+    assert {k: got[k] for k in ours} == ours, f"the installed datasets should hold every image of data/: {got} != {ours}"
 
 
 def _expected(comment):
