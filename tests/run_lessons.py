@@ -42,14 +42,10 @@ def run_lesson(path, scale='tiny', timeout=CELL_TIMEOUT):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name='python3', record_timing=False,
                             resources={'metadata': {'path': str(path.parent)}})
-    saved = os.environ.copy()
-    os.environ.clear(); os.environ.update(lesson_env(scale))   # the kernel inherits this process's environment
     t0 = time.perf_counter()
-    try: client.execute()
+    try: client.execute(env=lesson_env(scale))   # the kernel's environment; this process's own is left alone
     except CellExecutionError as e:
         raise AssertionError(f"{path.name}: Run All stopped with an error ({scale} scale):\n{str(e)[-3000:]}") from None
-    finally:
-        os.environ.clear(); os.environ.update(saved)
     return nb, time.perf_counter() - t0
 
 

@@ -153,12 +153,13 @@ def run_all(page, lab, course, name, timeout=120):
     wait_until(lambda: all(re.fullmatch(r'\[\d+\]:', p.strip()) for p in page.evaluate(prompts)), 'every cell to run',
                timeout=timeout)
     page.keyboard.press('Control+s')
+    # The lesson is committed with its outputs but no execution counts: saved after this run, every cell has one.
+    saved = lambda: [c for c in json.loads((course/'nbs'/name).read_text())['cells'] if c['cell_type'] == 'code']
     wait_until(lambda: 'jp-mod-dirty' not in (page.locator('.jp-Notebook').first.get_attribute('class') or '')
-               and any(o.get('outputs') for o in json.loads((course/'nbs'/name).read_text())['cells']), 'the save')
-    cells = [c for c in json.loads((course/'nbs'/name).read_text())['cells'] if c['cell_type'] == 'code']
+               and all(c['execution_count'] for c in saved()), 'the save of the run')
+    cells = saved()
     errors = [o for c in cells for o in c['outputs'] if o['output_type'] == 'error']
     assert not errors, f"a cell failed: {errors[0]['ename']}: {errors[0]['evalue']}"
-    assert all(c['execution_count'] for c in cells)
     assert not page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"] .jp-RenderedText',
                             has_text='Traceback').count(), 'no traceback in the page'
     return cells
