@@ -86,7 +86,7 @@ test-nbs: $(STAMP)
 	OMP_NUM_THREADS=1 nbdev-test --n-workers 2 --timing --skip-file-re '^(0[0-9]|1[0-2])_'
 
 test-py: $(STAMP) browser
-	python -m pytest tests/ -p no:cacheprovider -ra
+	python -m pytest tests/ -p no:cacheprovider -ra --durations=15
 
 # The offline half of the docs build: every page processed into _proc/ (tests/test_docs.py checks it;
 # Quarto renders it, see make docs).
