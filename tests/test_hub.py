@@ -1,0 +1,214 @@
+"""The class's JupyterHub (`make hub`), started once for this module as root with real Unix accounts from a roster:
+students fetch, validate and submit through their own servers; the instructor releases, collects, autogrades and
+returns feedback; and a student's kernel gets a permission error on everything that is not theirs."""
+import json, os, re, secrets, shutil, signal, socket, subprocess, tempfile, time, uuid
+from pathlib import Path
+
+import pytest
+
+requests = pytest.importorskip('requests')
+websocket = pytest.importorskip('websocket')
+
+REPO = Path(__file__).resolve().parents[1]
+ASSIGNMENT, NOTEBOOK = '01_regex_labelling', 'regex_labelling.ipynb'
+TAG = 'sv' + secrets.token_hex(2)              # user names of this run: nobody else's accounts are touched
+ADA, ALAN, GRACE = f'{TAG}ada', f'{TAG}alan', f'{TAG}grace'
+ROSTER = (f"username,name,email,role,canvas_id,sis_id,moodle_id,section\n{ADA},\"Lovelace, Ada\",,student,,,,\n"
+          f"{ALAN},\"Turing, Alan\",,student,,,,\n{GRACE},\"Hopper, Grace\",,instructor,,,,\n")
+PASSWORD, TOKEN = secrets.token_hex(8), secrets.token_hex(16)
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the Hub runs as root to start each user's server as that user")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class Hub:
+    def __init__(self, url, root): self.url, self.root, self.tokens = url, root, {}
+
+    def api(self, method, path, token=TOKEN, **kw):
+        r = requests.request(method, self.url + path, headers={'Authorization': f'token {token}'}, timeout=120, **kw)
+        return r
+
+    def token(self, user):
+        if user not in self.tokens:
+            r = self.api('POST', f'/hub/api/users/{user}/tokens', json={'expires_in': 3600, 'note': 'test'})
+            assert r.status_code in (200, 201), r.text
+            self.tokens[user] = r.json()['token']
+        return self.tokens[user]
+
+    def start(self, user):
+        "Start `user`'s server through the Hub and wait until it answers"
+        r = self.api('POST', f'/hub/api/users/{user}/server')
+        assert r.status_code in (201, 202, 400), r.text      # 400: already running
+        for _ in range(240):
+            u = self.api('GET', f'/hub/api/users/{user}').json()
+            if u.get('servers', {}).get('', {}).get('ready'): return
+            time.sleep(0.5)
+        raise AssertionError(f"{user}'s server did not start: {u}")
+
+    def user(self, method, user, path, **kw):
+        "A request to `user`'s own server, with `user`'s token"
+        return self.api(method, f'/user/{user}/{path}', token=self.token(user), **kw)
+
+    def run_code(self, user, code):
+        "Run `code` in a new kernel of `user`'s server: (stdout, error name or None)"
+        k = self.user('POST', user, 'api/kernels', json={'name': 'python3'})
+        assert k.status_code == 201, k.text
+        kid = k.json()['id']
+        ws = websocket.create_connection(f"{self.url.replace('http', 'ws')}/user/{user}/api/kernels/{kid}/channels",
+                                         header=[f'Authorization: token {self.token(user)}'], timeout=120)
+        try:
+            mid = uuid.uuid4().hex
+            ws.send(json.dumps({'header': {'msg_id': mid, 'username': user, 'session': uuid.uuid4().hex, 'msg_type': 'execute_request',
+                                           'version': '5.3'}, 'parent_header': {}, 'metadata': {}, 'channel': 'shell',
+                                'content': {'code': code, 'silent': False, 'store_history': False, 'user_expressions': {},
+                                            'allow_stdin': False, 'stop_on_error': True}}))
+            out, err = '', None
+            while True:
+                m = json.loads(ws.recv())
+                if m.get('parent_header', {}).get('msg_id') != mid: continue
+                t = m['header']['msg_type']
+                if t == 'stream': out += m['content']['text']
+                elif t == 'error': err = m['content']['ename'] + ': ' + m['content']['evalue']
+                elif t == 'status' and m['content']['execution_state'] == 'idle': return out, err
+        finally:
+            ws.close()
+            self.user('DELETE', user, f'api/kernels/{kid}')
+
+
+def as_user(user, cmd, cwd):
+    "Run the shell command `cmd` as the Unix user `user`, as in their terminal on the Hub"
+    r = subprocess.run([shutil.which('runuser') or '/usr/sbin/runuser', '-u', user, '--', 'bash', '-c', cmd], cwd=cwd, capture_output=True, text=True, timeout=600,
+                       env={'PATH': f"{hub_root}/venv/bin:/usr/bin:/bin", 'HOME': f'/home/{user}', 'LANG': 'C.UTF-8'})
+    assert r.returncode == 0, f"{user}: `{cmd}` failed:\n{r.stdout[-3000:]}\n{r.stderr[-12000:]}"
+    return r.stdout + r.stderr
+
+
+hub_root = None
+
+
+@pytest.fixture(scope='module')
+def hub():
+    "`make hub` on a free port with this run's roster; stopped, and the accounts removed, at the end"
+    global hub_root
+    root = Path(tempfile.mkdtemp(prefix='sotavision-hub-'))
+    hub_root = root
+    (root.parent/f'{root.name}-roster.csv').write_text(ROSTER)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ('VIRTUAL_ENV', 'JUPYTER_CONFIG_PATH')}
+    env |= {'SOTAVISION_HUB_PASSWORD': PASSWORD, 'SOTAVISION_HUB_API_TOKEN': TOKEN}
+    log = open(root.parent/f'{root.name}.log', 'w')
+    p = subprocess.Popen(['make', '--no-print-directory', 'hub', f'HUB_ROOT={root}', f'HUB_ROSTER={root.parent}/{root.name}-roster.csv',
+                          f'HUB_PORT={port}'], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f'http://127.0.0.1:{port}'
+    try:
+        for _ in range(240):
+            try:
+                if requests.get(url + '/hub/health', timeout=2).status_code == 200: break
+            except requests.ConnectionError: pass
+            assert p.poll() is None, "make hub exited:\n" + Path(log.name).read_text()[-4000:]
+            time.sleep(0.5)
+        else: raise AssertionError("the Hub did not answer:\n" + Path(log.name).read_text()[-4000:])
+        yield Hub(url, root)
+    finally:
+        os.killpg(p.pid, signal.SIGTERM)
+        try: p.wait(30)
+        except subprocess.TimeoutExpired: os.killpg(p.pid, signal.SIGKILL)
+        for u in (ADA, ALAN, GRACE):
+            subprocess.run(['pkill', '-u', u], capture_output=True)
+            subprocess.run(['userdel', '-r', u], capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope='module')
+def submitted(hub):
+    "The whole round: release, two students fetch/answer/validate/submit through the Hub, collect, autograde, feedback"
+    course = hub.root/'course'
+    as_user(GRACE, f'sotavision-grade --course-dir . release {ASSIGNMENT} && nbgrader release_assignment {ASSIGNMENT}', course)
+    import sys; sys.path.insert(0, str(REPO/'tests'))
+    from scratch_course import solution_code
+    answers = solution_code(ASSIGNMENT)
+    res = {}
+    for user, chosen in [(ADA, answers), (ALAN, dict(list(answers.items())[:1]))]:
+        hub.start(user)
+        lst = hub.user('GET', user, 'assignments', params={'course_id': 'sotavision'})
+        assert lst.status_code == 200 and ASSIGNMENT in lst.text, lst.text
+        r = hub.user('POST', user, 'assignments/fetch', data={'course_id': 'sotavision', 'assignment_id': ASSIGNMENT})
+        assert r.status_code == 200 and r.json()['success'], r.text
+        path = f'{ASSIGNMENT}/{NOTEBOOK}'
+        nb = hub.user('GET', user, f'api/contents/{path}').json()['content']
+        for c in nb['cells']:
+            key = (NOTEBOOK, c.get('metadata', {}).get('nbgrader', {}).get('grade_id'))
+            if key in chosen: c['source'] = chosen[key]
+        assert hub.user('PUT', user, f'api/contents/{path}', json={'type': 'notebook', 'content': nb}).status_code == 200
+        v = hub.user('POST', user, 'assignments/validate', data={'path': path})
+        assert v.status_code == 200, v.text
+        res[user] = json.loads(v.json()['value']) if isinstance(v.json().get('value'), str) else v.json()
+        s = hub.user('POST', user, 'assignments/submit', data={'course_id': 'sotavision', 'assignment_id': ASSIGNMENT})
+        assert s.status_code == 200 and s.json()['success'], s.text
+    out = as_user(GRACE, f'nbgrader collect {ASSIGNMENT} && sotavision-grade --course-dir . autograde {ASSIGNMENT} && '
+                         f'sotavision-grade --course-dir . feedback {ASSIGNMENT} && nbgrader release_feedback {ASSIGNMENT}', course)
+    for user in (ADA, ALAN):
+        r = hub.user('POST', user, 'assignments/fetch_feedback', data={'course_id': 'sotavision', 'assignment_id': ASSIGNMENT})
+        assert r.status_code == 200 and r.json()['success'], r.text
+    return res, out
+
+
+def test_students_validate_submit_and_get_their_own_feedback(hub, submitted):
+    """Through the Hub, does each student's server fetch, validate (the partly answered notebook fails a test) and
+    submit; does the instructor's autograde score the right answer above the partial one; and does each student fetch
+    feedback that shows their own score?"""
+    validated, out = submitted
+    assert 'failed' not in json.dumps(validated[ADA]).lower() or validated[ADA] != validated[ALAN]
+    scores = {m[1]: float(m[2]) for m in re.finditer(rf'^({TAG}\w+)\s+\S+\s+([\d.]+)', out, re.M)}
+    assert scores.get(ADA, 0) > scores.get(ALAN, 0) > 0, out[-3000:]
+    for user in (ADA, ALAN):
+        html = list(Path(f'/home/{user}/{ASSIGNMENT}/feedback').glob('*/*.html'))
+        assert html, f"{user} has no feedback"
+        text = html[0].read_text()
+        assert re.search(rf'Score:\s*{scores[user]:g}', text) or f'{scores[user]:g}' in text, (user, scores[user])
+        assert (ALAN if user == ADA else ADA) not in text
+
+
+def test_lessons_and_library_in_every_server(hub, submitted):
+    """Does a student's kernel import the course library, read the bundled data, and have the lessons at home?"""
+    out, err = hub.run_code(ADA, "import sotavision, os\nfrom sotavision.data import get_pets\n"
+                                 "print(len(list(get_pets().glob('*.jpg'))), sorted(os.listdir(os.path.expanduser('~/lessons')))[0])")
+    assert err is None and out.split() == ['406', '00_data.ipynb'], (out, err)
+
+
+def test_student_kernel_cannot_reach_what_is_not_theirs(hub, submitted):
+    """From a student's kernel, does reading the other student's submission (exchange and home) or feedback, the
+    solutions, the gradebook or the instructors' course folder give a permission error, and is the formgrader closed?"""
+    ex = hub.root/'exchange'/'sotavision'
+    alan_in = next(p for p in (ex/'inbound').iterdir() if p.name.startswith(ALAN + '+'))
+    alan_fb = next(Path(f'/home/{ALAN}/{ASSIGNMENT}/feedback').glob('*/*.html'))
+    attempts = {
+        'list the inbound': f"os.listdir({str(ex/'inbound')!r})",
+        "read alan's submitted notebook at home": f"open('/home/{ALAN}/{ASSIGNMENT}/{NOTEBOOK}').read()",
+        'list the feedback': f"os.listdir({str(ex/'feedback')!r})",
+        "read alan's feedback": f"open({str(alan_fb)!r}).read()",
+        "list alan's home": f"os.listdir('/home/{ALAN}')",
+        'read the solutions': f"open({str(hub.root/'course'/'source'/ASSIGNMENT/NOTEBOOK)!r}).read()",
+        "read the repository's solutions": f"open({str(REPO/'solutions'/ASSIGNMENT/NOTEBOOK)!r}).read()",
+        'read the gradebook': f"open({str(hub.root/'course'/'gradebook.db')!r}, 'rb').read()",
+        'list the course folder': f"os.listdir({str(hub.root/'course')!r})",
+    }
+    code = "import os\nres = {}\n" + ''.join(
+        f"try:\n    {stmt}\n    res[{name!r}] = 'ALLOWED'\nexcept Exception as e:\n    res[{name!r}] = type(e).__name__\n"
+        for name, stmt in attempts.items()) + "import json; print(json.dumps(res))"
+    out, err = hub.run_code(ADA, code)
+    assert err is None, err
+    got = json.loads(out.strip().splitlines()[-1])
+    assert got == {k: 'PermissionError' for k in attempts}, got
+    # nbgrader's exchange leaves a submission in inbound readable by path (the instructor, another user, collects it):
+    # what keeps it from other students is that inbound cannot be listed and the name ends in 72 random bits.
+    assert re.fullmatch(rf'{ALAN}\+{ASSIGNMENT}\+[^+]+\+[A-Za-z0-9_=-]{{12}}', alan_in.name), alan_in.name
+    # the formgrader service: the instructor gets in, a student does not
+    fg = '/services/sotavision/formgrader'
+    assert hub.api('GET', fg, token=hub.token(ADA), allow_redirects=False).status_code == 403
+    assert hub.api('GET', fg, token=hub.token(GRACE)).status_code == 200
