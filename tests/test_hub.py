@@ -212,3 +212,12 @@ def test_student_kernel_cannot_reach_what_is_not_theirs(hub, submitted):
     fg = '/services/sotavision/formgrader'
     assert hub.api('GET', fg, token=hub.token(ADA), allow_redirects=False).status_code == 403
     assert hub.api('GET', fg, token=hub.token(GRACE)).status_code == 200
+
+
+def test_readme_hub_command_is_what_this_module_runs():
+    """Is the README's Hub command ("Instructor: running a class") the `make hub` this module starts, with the roster?"""
+    sec = (REPO/'README.md').read_text().split('## Instructor: running a class', 1)[1].split('\n## ', 1)[0]
+    cmds = [l.partition('  #')[0].strip() for l in sec.splitlines() if 'make hub' in l and not l.startswith('`')]
+    assert cmds == ['sudo make hub HUB_ROSTER=$PWD/hub/roster.csv'], cmds
+    from sotavision.classroom import read_roster, roster_instructors
+    assert roster_instructors(read_roster(REPO/'hub'/'roster.csv')), "the example roster needs an instructor (the formgrader runs as one)"

@@ -99,3 +99,22 @@ def test_report_lms_needs_a_roster(course):
     r = __import__('subprocess').run(['bash', '-c', 'sotavision-grade report --lms canvas'], cwd=root, env=env,
                                      capture_output=True, text=True)
     assert r.returncode == 2 and 'needs --roster' in r.stderr, r.stderr
+
+
+def test_readme_lms_commands_as_written(course):
+    """Do the README's LMS commands ("Instructor: running a class", marked `# class`) run as written, on Canvas's names?"""
+    import re as _re
+    root, env = course
+    readme = (REPO/'README.md').read_text()
+    sec = readme.split('## Instructor: running a class', 1)[1].split('\n## ', 1)[0]
+    cmds = [l.partition('  #')[0].strip() for b in _re.findall(r'^```bash\n(.*?)^```', sec, flags=_re.M | _re.S)
+            for l in b.splitlines() if l.strip() and 'sotavision-grade' in l]
+    assert [c.split()[1] for c in cmds] == ['lms-collect', 'autograde', 'report'], cmds
+    dl = root/'canvas_download'
+    shutil.rmtree(dl, ignore_errors=True)
+    dl.mkdir()
+    shutil.copy(root/'answers'/'partly'/NOTEBOOK, dl/f'lovelaceada_1001_58230_{NOTEBOOK}')
+    shutil.copy(root/'answers'/'right'/NOTEBOOK, dl/f'turingalan_1002_58231_{NOTEBOOK}')
+    for c in cmds: run(c, root, env)
+    rows = {r[3]: r for r in read(root/'grader'/'reports'/'canvas_grades.csv')[2:]}
+    assert 0 < float(rows['ada'][5]) < float(rows['alan'][5]), rows
