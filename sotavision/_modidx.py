@@ -38,6 +38,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                       'sotavision.classroom.roster_instructors': ( 'classroom.html#roster_instructors',
                                                                                    'sotavision/classroom.py'),
                                       'sotavision.classroom.roster_students': ('classroom.html#roster_students', 'sotavision/classroom.py'),
+                                      'sotavision.classroom.run_lms_report': ('classroom.html#run_lms_report', 'sotavision/classroom.py'),
                                       'sotavision.classroom.write_lms_report': ( 'classroom.html#write_lms_report',
                                                                                  'sotavision/classroom.py')},
             'sotavision.data': { 'sotavision.data._full': ('data.html#_full', 'sotavision/data.py'),

@@ -7,7 +7,7 @@ __all__ = ['ROSTER_FIELDS', 'ROLES', 'USERNAME_RE', 'STUDENTS_GROUP', 'INSTRUCTO
            'CANVAS_COLUMNS', 'MOODLE_COLUMNS', 'ClassroomError', 'read_roster', 'roster_students', 'roster_instructors',
            'account_commands', 'add_accounts', 'parse_lms_name', 'lms_usernames', 'LmsCollector', 'lms_plan',
            'lms_collect', 'course_gradebook_url', 'gradebook_scores', 'canvas_rows', 'moodle_rows', 'write_lms_report',
-           'add_commands']
+           'add_commands', 'run_lms_report']
 
 # %% ../nbs/92_classroom.ipynb #ce4933d3
 import csv, grp, os, pwd, re, shutil, subprocess, sys
@@ -218,7 +218,7 @@ def write_lms_report(course_dir, lms:str, roster_path, assignments=None, out_dir
     if lms == 'canvas': return [_write_csv(out/'canvas_grades.csv', canvas_rows(roster, scores, maxes))]
     return [_write_csv(out/f'moodle_{a}.csv', moodle_rows(roster, scores, maxes, a)) for a in maxes]
 
-# %% ../nbs/92_classroom.ipynb #40f88c69
+# %% ../nbs/92_classroom.ipynb #eeca5183
 def _fail(e)->int:
     print(f"sotavision-grade: error: {e}", file=sys.stderr)
     return 2
@@ -269,17 +269,15 @@ def add_commands(sub # The `add_subparsers()` action of `sotavision-grade`'s par
     c.add_argument('--lms', required=True, choices=sorted(LMS_ID))
     c.add_argument('--roster', required=True, metavar='ROSTER.csv')
     c.set_defaults(func=_run_lms_collect)
-    rep = sub.choices['report']
+    rep = sub.choices['report']      # `sotavision.grade`'s report calls `run_lms_report` when --lms is given
     rep.add_argument('--lms', choices=sorted(LMS_ID), default=None,
                      help="also write the grades in this LMS's import format (reports/canvas_grades.csv, reports/moodle_<assignment>.csv)")
     rep.add_argument('--roster', default=None, metavar='ROSTER.csv', help="with --lms: the roster that holds the LMS's ids")
-    report = rep.get_default('func')
-    def run_report(args):
-        if args.lms and not args.roster: return _fail("report --lms needs --roster ROSTER.csv, which holds the LMS's ids.")
-        res = report(args)
-        if res or not args.lms: return res
-        try: files = write_lms_report(args.course_dir, args.lms, args.roster)
-        except ClassroomError as e: return _fail(e)
-        for p in files: print(p)
-        return 0
-    rep.set_defaults(func=run_report)
+
+def run_lms_report(args)->int:
+    "`sotavision-grade report --lms LMS --roster ROSTER.csv`, after the usual report"
+    if not args.roster: return _fail("report --lms needs --roster ROSTER.csv, which holds the LMS's ids.")
+    try: files = write_lms_report(args.course_dir, args.lms, args.roster)
+    except ClassroomError as e: return _fail(e)
+    for p in files: print(p)
+    return 0

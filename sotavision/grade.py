@@ -739,6 +739,7 @@ def _run_feedback(args):
 def _run_report(args):
     "`sotavision-grade report`"
     for p in write_report(_cfg(args), args.out): print(p)
+    if getattr(args, 'lms', None): from sotavision.classroom import run_lms_report; return run_lms_report(args)   # report --lms: nbs/92_classroom.ipynb
 
 # %% ../nbs/90_grade.ipynb #1933f593
 def _run_check(args)->int:
@@ -784,7 +785,7 @@ def parser()->argparse.ArgumentParser:
     c.add_argument('assignments', nargs='*', metavar='ASSIGNMENT', help="default: every assignment of the source folder")
     c.add_argument('--fixtures-dir', default=None, metavar='DIR',
                    help="wrong-answer fixtures, DIR/<assignment>/<case>.py (default: tests/wrong_answers beside the source folder)")
-    from .classroom import add_commands; add_commands(sub)   # roster, lms-collect, report --lms: nbs/92_classroom.ipynb
+    from sotavision.classroom import add_commands; add_commands(sub)   # roster, lms-collect, report --lms: nbs/92_classroom.ipynb
     return p
 
 # %% ../nbs/90_grade.ipynb #05d8b4a4
