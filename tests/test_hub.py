@@ -1,6 +1,10 @@
-"""The class's JupyterHub (`make hub`), started once for this module as root with real Unix accounts from a roster:
-students fetch, validate and submit through their own servers; the instructor releases, collects, autogrades and
-returns feedback; and a student's kernel gets a permission error on everything that is not theirs."""
+"""The class's JupyterHub (`make hub`), started once for this module as root with real Unix accounts from a roster
+(JupyterHub's dummy authenticator with a shared password). In a browser (playwright + Debian's chromium), two students log
+in, fetch, answer (one right, one partly), validate and submit in their own servers; the instructor collects and runs
+`sotavision-grade autograde` from a terminal, grades a written answer in the formgrader service and returns feedback;
+each student fetches their feedback and sees their own score (screenshots: tests/artefacts/hub-*.png). Then a student's
+kernel gets a permission error on everything that is not theirs, and the formgrader turns students away.
+"""
 import json, os, re, secrets, shutil, signal, socket, subprocess, tempfile, time, uuid
 from pathlib import Path
 
@@ -124,54 +128,148 @@ def hub():
         shutil.rmtree(root, ignore_errors=True)
 
 
+ART = REPO/'tests'/'artefacts'
+CHROMIUM = Path(os.environ.get('CHROMIUM') or '/usr/bin/chromium')
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+                 '--disable-component-update', '--disable-sync', '--no-first-run']
+
+
+def shot(page, name):
+    "Save a screenshot of `page` as tests/artefacts/hub-`name`.png"
+    ART.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ART/f'hub-{name}.png'))
+
+
 @pytest.fixture(scope='module')
-def submitted(hub):
-    "The whole round: release, two students fetch/answer/validate/submit through the Hub, collect, autograde, feedback"
+def browser():
+    "Debian's Chromium, launched headless by playwright (as tests/test_browser.py does)"
+    if not CHROMIUM.exists(): pytest.fail(f"The Hub's browser test needs Chromium at {CHROMIUM}: run `make browser`.", pytrace=False)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def login(browser, hub, user):
+    "A browser page logged in to the Hub as `user` (the login form, the dummy authenticator's shared password)"
+    ctx = browser.new_context(viewport={'width': 1400, 'height': 900})
+    page = ctx.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(f'{hub.url}/hub/login')
+    page.locator('#username_input').fill(user)
+    page.locator('#password_input').fill(PASSWORD)
+    page.locator('#login_submit').click()
+    page.wait_for_url(re.compile(rf'/user/{user}/lab'), timeout=120_000)
+    return page
+
+
+def open_assignment_list(page):
+    page.locator('.lm-MenuBar-itemLabel', has_text='Nbgrader').first.click()
+    page.locator('.lm-Menu-itemLabel', has_text='Assignment List').first.click()
+    page.locator('#released_assignments_list, #fetched_assignments_list').first.wait_for()
+
+
+def feedback_html(user):
+    return sorted(Path(f'/home/{user}/{ASSIGNMENT}/feedback').glob('*/*.html'))
+
+
+@pytest.fixture(scope='module')
+def submitted(hub, browser):
+    """The whole round through the Hub in a browser: two students log in, fetch, answer (one right, one partly),
+    validate and submit; the instructor collects and autogrades from a terminal, grades a written answer in the
+    formgrader service and returns feedback; each student fetches their feedback and opens it"""
     course = hub.root/'course'
     as_user(GRACE, f'sotavision-grade --course-dir . release {ASSIGNMENT} && nbgrader release_assignment {ASSIGNMENT}', course)
     import sys; sys.path.insert(0, str(REPO/'tests'))
     from scratch_course import solution_code
     answers = solution_code(ASSIGNMENT)
-    res = {}
+    validated, pages = {}, {}
     for user, chosen in [(ADA, answers), (ALAN, dict(list(answers.items())[:1]))]:
-        hub.start(user)
-        lst = hub.user('GET', user, 'assignments', params={'course_id': 'sotavision'})
-        assert lst.status_code == 200 and ASSIGNMENT in lst.text, lst.text
-        r = hub.user('POST', user, 'assignments/fetch', data={'course_id': 'sotavision', 'assignment_id': ASSIGNMENT})
-        assert r.status_code == 200 and r.json()['success'], r.text
+        page = pages[user] = login(browser, hub, user)
+        page.locator('.lm-MenuBar-itemLabel', has_text='Nbgrader').first.wait_for()
+        open_assignment_list(page)
+        page.locator('#released_assignments_list .list_item', has_text=ASSIGNMENT).locator('button', has_text='Fetch').click()
+        page.locator('#fetched_assignments_list .list_item', has_text=ASSIGNMENT).first.wait_for()
+        shot(page, f'1-{user[len(TAG):]}-fetched')
+        # the answers, saved as the student's JupyterLab saves them (the contents API of their own server)
         path = f'{ASSIGNMENT}/{NOTEBOOK}'
         nb = hub.user('GET', user, f'api/contents/{path}').json()['content']
         for c in nb['cells']:
             key = (NOTEBOOK, c.get('metadata', {}).get('nbgrader', {}).get('grade_id'))
             if key in chosen: c['source'] = chosen[key]
+            elif user == ADA and c['cell_type'] == 'markdown' and c['metadata'].get('nbgrader', {}).get('solution'):
+                c['source'] = 'Folder names (a parent folder per class) and a table of file names and labels, such as a CSV file.'
         assert hub.user('PUT', user, f'api/contents/{path}', json={'type': 'notebook', 'content': nb}).status_code == 200
-        v = hub.user('POST', user, 'assignments/validate', data={'path': path})
-        assert v.status_code == 200, v.text
-        res[user] = json.loads(v.json()['value']) if isinstance(v.json().get('value'), str) else v.json()
-        s = hub.user('POST', user, 'assignments/submit', data={'course_id': 'sotavision', 'assignment_id': ASSIGNMENT})
-        assert s.status_code == 200 and s.json()['success'], s.text
-    out = as_user(GRACE, f'nbgrader collect {ASSIGNMENT} && sotavision-grade --course-dir . autograde {ASSIGNMENT} && '
-                         f'sotavision-grade --course-dir . feedback {ASSIGNMENT} && nbgrader release_feedback {ASSIGNMENT}', course)
-    for user in (ADA, ALAN):
-        r = hub.user('POST', user, 'assignments/fetch_feedback', data={'course_id': 'sotavision', 'assignment_id': ASSIGNMENT})
-        assert r.status_code == 200 and r.json()['success'], r.text
-    return res, out
+        page.goto(f'{hub.url}/user/{user}/lab/tree/{path}')
+        page.get_by_text('Python 3 (ipykernel) | Idle').wait_for()
+        page.get_by_role('button', name='Validate').first.click()
+        dialog = page.locator('.jp-Dialog')
+        dialog.get_by_text('Validation Results').wait_for(timeout=180_000)
+        validated[user] = dialog.inner_text()
+        shot(page, f'2-{user[len(TAG):]}-validated')
+        page.keyboard.press('Escape')
+        open_assignment_list(page)
+        time.sleep(1)
+        page.locator('#fetched_assignments_list .list_item', has_text=ASSIGNMENT).locator('button', has_text='Submit').first.click()
+        page.locator('#submitted_assignments_list .list_item', has_text=ASSIGNMENT).first.wait_for()
+        shot(page, f'3-{user[len(TAG):]}-submitted')
+
+    out = as_user(GRACE, f'nbgrader collect {ASSIGNMENT} && sotavision-grade --course-dir . autograde {ASSIGNMENT}', course)
+    # The instructor grades ada's first written answer in the formgrader service
+    from nbgrader.api import Gradebook
+    db = f"sqlite:///{course/'gradebook.db'}"
+    with Gradebook(db, 'sotavision') as gb:
+        nb_id = gb.find_submission_notebook(NOTEBOOK[:-6], ASSIGNMENT, ADA).id
+        before = gb.find_submission(ASSIGNMENT, ADA).score
+    fg = login(browser, hub, GRACE)
+    fg.goto(f'{hub.url}/services/sotavision/formgrader')
+    fg.get_by_text('Manage Assignments').first.wait_for()
+    shot(fg, '4-instructor-formgrader')
+    fg.goto(f'{hub.url}/services/sotavision/formgrader/submissions/{nb_id}/?index=0')
+    box = fg.locator('input.score#q3_answer')
+    box.scroll_into_view_if_needed()
+    fg.locator('textarea#q3_answer-comment').fill('Both kinds named, each with an example.')
+    box.fill('2')
+    box.press('Tab')
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        with Gradebook(db, 'sotavision') as gb:
+            after = gb.find_submission(ASSIGNMENT, ADA).score
+        if after == before + 2: break
+        time.sleep(0.5)
+    shot(fg, '5-instructor-manual-grading')
+    out += as_user(GRACE, f'sotavision-grade --course-dir . feedback {ASSIGNMENT} && nbgrader release_feedback {ASSIGNMENT}', course)
+    with Gradebook(db, 'sotavision') as gb:
+        totals = {u: (gb.find_submission(ASSIGNMENT, u).score, gb.find_submission(ASSIGNMENT, u).max_score) for u in (ADA, ALAN)}
+    shown = {}
+    for user, page in pages.items():
+        open_assignment_list(page)
+        page.locator('#submitted_assignments_list .list_item', has_text=ASSIGNMENT).locator('button', has_text='Fetch Feedback').first.click()
+        deadline = time.time() + 60
+        while not feedback_html(user) and time.time() < deadline: time.sleep(0.5)
+        html = feedback_html(user)[0].relative_to(f'/home/{user}')
+        page.goto(f'{hub.url}/user/{user}/files/{html}')
+        shown[user] = page.locator('body').inner_text()
+        shot(page, f'6-{user[len(TAG):]}-feedback')
+    return dict(validated=validated, out=out, before=before, after=after, totals=totals, shown=shown)
 
 
 def test_students_validate_submit_and_get_their_own_feedback(hub, submitted):
-    """Through the Hub, does each student's server fetch, validate (the partly answered notebook fails a test) and
-    submit; does the instructor's autograde score the right answer above the partial one; and does each student fetch
-    feedback that shows their own score?"""
-    validated, out = submitted
-    assert 'failed' not in json.dumps(validated[ADA]).lower() or validated[ADA] != validated[ALAN]
-    scores = {m[1]: float(m[2]) for m in re.finditer(rf'^({TAG}\w+)\s+\S+\s+([\d.]+)', out, re.M)}
-    assert scores.get(ADA, 0) > scores.get(ALAN, 0) > 0, out[-3000:]
-    for user in (ADA, ALAN):
-        html = list(Path(f'/home/{user}/{ASSIGNMENT}/feedback').glob('*/*.html'))
-        assert html, f"{user} has no feedback"
-        text = html[0].read_text()
-        assert re.search(rf'Score:\s*{scores[user]:g}', text) or f'{scores[user]:g}' in text, (user, scores[user])
-        assert (ALAN if user == ADA else ADA) not in text
+    """Through the Hub in a browser: does Validate pass the right notebook and show the failing test of the partial one;
+    does autograde score the right answer above the partial one; does a grade given in the formgrader service count;
+    and does each student's fetched feedback show their own total and not the other's?"""
+    v, totals, shown = submitted['validated'], submitted['totals'], submitted['shown']
+    assert 'The following cell failed' not in v[ADA] and 'Success' in v[ADA], v[ADA][:2000]
+    assert 'The following cell failed' in v[ALAN], v[ALAN][:2000]
+    scores = {m[1]: float(m[2]) for m in re.finditer(rf'^({TAG}\w+)\s+\S+\s+([\d.]+)', submitted['out'], re.M)}
+    assert scores.get(ADA, 0) > scores.get(ALAN, 0) > 0, submitted['out'][-3000:]
+    assert submitted['after'] == submitted['before'] + 2, "the points given in formgrader should reach the gradebook"
+    assert totals[ADA][0] == scores[ADA] + 2 and totals[ALAN][0] == scores[ALAN]
+    for user, other in [(ADA, ALAN), (ALAN, ADA)]:
+        m = re.search(r'Score:\s*([\d.]+)\s*/\s*([\d.]+)', shown[user])
+        assert m and float(m[1]) == totals[user][0] and float(m[2]) == totals[user][1], (user, totals[user], shown[user][:500])
+        assert other not in shown[user]
 
 
 def test_lessons_and_library_in_every_server(hub, submitted):
@@ -186,7 +284,7 @@ def test_student_kernel_cannot_reach_what_is_not_theirs(hub, submitted):
     solutions, the gradebook or the instructors' course folder give a permission error, and is the formgrader closed?"""
     ex = hub.root/'exchange'/'sotavision'
     alan_in = next(p for p in (ex/'inbound').iterdir() if p.name.startswith(ALAN + '+'))
-    alan_fb = next(Path(f'/home/{ALAN}/{ASSIGNMENT}/feedback').glob('*/*.html'))
+    alan_fb = feedback_html(ALAN)[0]
     attempts = {
         'list the inbound': f"os.listdir({str(ex/'inbound')!r})",
         "read alan's submitted notebook at home": f"open('/home/{ALAN}/{ASSIGNMENT}/{NOTEBOOK}').read()",
