@@ -88,7 +88,9 @@ def course(hub:Path, owner:str):
     cfg = (REPO/'grader'/'nbgrader_config.py').read_text()
     write(c/'nbgrader_config.py', cfg + f"\n# The class's JupyterHub (hub/setup_class.py): the shared exchange, the source assignments here\n"
           f"c.CourseDirectory.source_directory = 'source'\nc.Exchange.root = {str(hub/'exchange')!r}\n"
-          "c.Exchange.assignment_dir = '.'\n")
+          "c.Exchange.assignment_dir = '.'\n"
+          "# a submission folder not owned by the student it names is left out (nbgrader's own collect only warns)\n"
+          "c.ExchangeFactory.collect = 'sotavision.classroom.OwnerCheckedCollect'\n")
     subprocess.run(['chown', '-R', f'{owner}:{INSTRUCTORS_GROUP}', str(c)], check=True)
     for d, dirs, files in os.walk(c):
         os.chmod(d, 0o2770)

@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['ROSTER_FIELDS', 'ROLES', 'USERNAME_RE', 'STUDENTS_GROUP', 'INSTRUCTORS_GROUP', 'LMS_ID', 'CANVAS_NAME', 'MOODLE_NAME',
            'CANVAS_COLUMNS', 'MOODLE_COLUMNS', 'ClassroomError', 'read_roster', 'roster_students', 'roster_instructors',
-           'account_commands', 'add_accounts', 'parse_lms_name', 'lms_usernames', 'LmsCollector', 'lms_plan',
-           'lms_collect', 'course_gradebook_url', 'gradebook_scores', 'canvas_rows', 'moodle_rows', 'write_lms_report',
-           'add_commands', 'run_lms_report']
+           'account_commands', 'add_accounts', 'OwnerCheckedCollect', 'parse_lms_name', 'lms_usernames', 'LmsCollector',
+           'lms_plan', 'lms_collect', 'course_gradebook_url', 'gradebook_scores', 'canvas_rows', 'moodle_rows',
+           'write_lms_report', 'add_commands', 'run_lms_report']
 
 # %% ../nbs/92_classroom.ipynb #ce4933d3
 import csv, grp, os, pwd, re, shutil, subprocess, sys
@@ -80,7 +80,33 @@ def add_accounts(roster:list, run=True, **kwargs)->list:
             if r.returncode: raise ClassroomError(f"`{' '.join(c)}` failed: {r.stderr.strip()}")
     return cmds
 
-# %% ../nbs/92_classroom.ipynb #d7361347
+# %% ../nbs/92_classroom.ipynb #883d7546
+import glob
+from nbgrader.exchange.default.collect import ExchangeCollect, groupby
+
+def _owner(path)->str:
+    try: return pwd.getpwuid(os.stat(path).st_uid).pw_name
+    except KeyError: return None
+
+class OwnerCheckedCollect(ExchangeCollect):
+    "nbgrader's collect, but a submission whose folder is not owned by the student it names is left out, not collected"
+    def _owned(self, rec)->bool:
+        owner = _owner(os.path.join(self.inbound_path, rec['filename']))
+        if owner != rec['username']: self.log.error("Left out %s: it is named as %s's submission but belongs to %s.",
+                                                    rec['filename'], rec['username'], owner)
+        return owner == rec['username']
+
+    def init_src(self):
+        super().init_src()       # checks the exchange, reads the due date
+        pattern = os.path.join(self.inbound_path, f"{self.coursedir.student_id or '*'}+{self.coursedir.assignment_id}+*")
+        records = [r for r in map(self._path_to_record, glob.glob(pattern)) if self._owned(r)]
+        self.src_records = []
+        for recs in groupby(records, lambda r: r['username']).values():
+            recs = self._sort_by_timestamp(recs)
+            on_time = [r for r in recs if self.duedate is not None and self.before_duedate and r['timestamp'] <= self.duedate]
+            self.src_records.append((on_time or recs)[0])
+
+# %% ../nbs/92_classroom.ipynb #86d88d3c
 LMS_ID = {'canvas': 'canvas_id', 'moodle': 'moodle_id'}
 CANVAS_NAME = re.compile(r'^(?P<name>[^_/]+)_(?:(?P<late>LATE)_)?(?P<lms_id>\d+)_(?P<submission_id>\d+)_(?P<file>[^/]+)$')
 MOODLE_NAME = re.compile(r'^(?:.*/)?(?P<name>[^/]+?)_(?P<lms_id>\d+)_assignsubmission_(?:file|onlinetext)(?:_/|/|_)(?P<file>[^/]+)$')
@@ -101,7 +127,7 @@ def lms_usernames(roster:list, lms:str)->dict:
     "LMS id -> user name for every student of `roster` who has an id in `lms`"
     return {r[LMS_ID[lms]]: r['username'] for r in roster_students(roster) if r[LMS_ID[lms]]}
 
-# %% ../nbs/92_classroom.ipynb #3e13bdb5
+# %% ../nbs/92_classroom.ipynb #a0ca8443
 class LmsCollector(FileNameCollectorPlugin):
     "nbgrader `zip_collect` plugin: the student of a file named by Canvas or Moodle, through the roster"
     lms = Unicode('canvas', help="The LMS that named the files: canvas or moodle").tag(config=True)
@@ -150,7 +176,7 @@ def lms_collect(course_dir, # nbgrader course folder (holding nbgrader_config.py
     if download.is_dir(): return lms_plan(step/'archive', lms, roster)
     return lms_plan(step/'extracted', lms, roster)
 
-# %% ../nbs/92_classroom.ipynb #a66bcde7
+# %% ../nbs/92_classroom.ipynb #d5eeb2c5
 CANVAS_COLUMNS = ('Student', 'ID', 'SIS User ID', 'SIS Login ID', 'Section')
 MOODLE_COLUMNS = ('Identifier', 'Full name', 'Email address', 'Status', 'Grade', 'Maximum Grade', 'Grade can be changed',
                   'Last modified (submission)', 'Last modified (grade)', 'Feedback comments')
@@ -218,7 +244,7 @@ def write_lms_report(course_dir, lms:str, roster_path, assignments=None, out_dir
     if lms == 'canvas': return [_write_csv(out/'canvas_grades.csv', canvas_rows(roster, scores, maxes))]
     return [_write_csv(out/f'moodle_{a}.csv', moodle_rows(roster, scores, maxes, a)) for a in maxes]
 
-# %% ../nbs/92_classroom.ipynb #eeca5183
+# %% ../nbs/92_classroom.ipynb #586e9058
 def _fail(e)->int:
     print(f"sotavision-grade: error: {e}", file=sys.stderr)
     return 2

@@ -215,6 +215,11 @@ def submitted(hub, browser):
         page.locator('#submitted_assignments_list .list_item', has_text=ASSIGNMENT).first.wait_for()
         shot(page, f'3-{user[len(TAG):]}-submitted')
 
+    # ada tries to hand in in alan's name: a newer folder in inbound named as his submission, holding her notebook
+    forged = hub.root/'exchange'/'sotavision'/'inbound'/f'{ALAN}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+forgedforged'
+    code = (f"import os, shutil\nos.mkdir({str(forged)!r})\n"
+            f"shutil.copy(os.path.expanduser('~/{ASSIGNMENT}/{NOTEBOOK}'), {str(forged)!r})\nprint('forged')")
+    forge_out, forge_err = hub.run_code(ADA, code)
     out = as_user(GRACE, f'nbgrader collect {ASSIGNMENT} && sotavision-grade --course-dir . autograde {ASSIGNMENT}', course)
     # The instructor grades ada's first written answer in the formgrader service
     from nbgrader.api import Gradebook
@@ -252,7 +257,7 @@ def submitted(hub, browser):
         page.goto(f'{hub.url}/user/{user}/files/{html}')
         shown[user] = page.locator('body').inner_text()
         shot(page, f'6-{user[len(TAG):]}-feedback')
-    return dict(validated=validated, out=out, before=before, after=after, totals=totals, shown=shown)
+    return dict(forge=(forge_out, forge_err), validated=validated, out=out, before=before, after=after, totals=totals, shown=shown)
 
 
 def test_students_validate_submit_and_get_their_own_feedback(hub, submitted):
@@ -270,6 +275,15 @@ def test_students_validate_submit_and_get_their_own_feedback(hub, submitted):
         m = re.search(r'Score:\s*([\d.]+)\s*/\s*([\d.]+)', shown[user])
         assert m and float(m[1]) == totals[user][0] and float(m[2]) == totals[user][1], (user, totals[user], shown[user][:500])
         assert other not in shown[user]
+
+
+def test_a_submission_in_another_students_name_is_not_collected(hub, submitted):
+    """When a student drops a newer folder named as another student's submission into the exchange (nbgrader lets every
+    student write there), does the instructor's collect leave it out, say so, and grade the real student's own notebook?"""
+    assert submitted['forge'] == ('forged\n', None), submitted['forge']
+    assert 'Left out' in submitted['out'] and 'forgedforged' in submitted['out'], submitted['out'][-3000:]
+    mine = json.loads((hub.root/'course'/'submitted'/ALAN/ASSIGNMENT/NOTEBOOK).read_text())
+    assert 'Folder names (a parent folder per class)' not in json.dumps(mine), "alan's submission was replaced by ada's"
 
 
 def test_lessons_and_library_in_every_server(hub, submitted):
