@@ -81,7 +81,7 @@ test: data browser
 test-nbs: $(STAMP)
 	OMP_NUM_THREADS=1 nbdev-test --n-workers 2 --timing
 
-test-py: $(STAMP) browser
+test-py: $(STAMP) browser classroom
 	python -m pytest tests/ -p no:cacheprovider -ra
 
 # The offline half of the docs build: every page processed into _proc/ (tests/test_docs.py checks it;

@@ -126,6 +126,7 @@ def hub():
             subprocess.run(['pkill', '-u', u], capture_output=True)
             subprocess.run(['userdel', '-r', u], capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+        for f in (root.parent/f'{root.name}-roster.csv', Path(log.name)): f.unlink(missing_ok=True)
 
 
 ART = REPO/'tests'/'artefacts'
