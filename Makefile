@@ -85,7 +85,7 @@ test: data browser
 test-nbs: $(STAMP)
 	OMP_NUM_THREADS=1 nbdev-test --n-workers 2 --timing --skip-file-re '^(0[0-9]|1[0-2])_'
 
-test-py: $(STAMP) browser
+test-py: $(STAMP) browser classroom
 	python -m pytest tests/ -p no:cacheprovider -ra --durations=15
 
 # The offline half of the docs build: every page processed into _proc/ (tests/test_docs.py checks it;
@@ -119,3 +119,40 @@ docs-html: $(STAMP)
 
 clean:
 	rm -rf _proc _docs grader/release grader/autograded grader/feedback grader/reports tests/artefacts
+
+# ---- Running a class (hub/README.md, README's "Instructor: running a class") ----
+# make classroom  the class's extra Python packages (JupyterHub, psycopg), PostgreSQL's server and the Hub's proxy
+# make postgres   Debian's PostgreSQL server, for a gradebook in PostgreSQL (tests/test_gradebook_postgres.py starts its own)
+# make hub        as root: the class's JupyterHub on this machine (HUB_ROSTER's accounts, the exchange in HUB_ROOT)
+.PHONY: classroom postgres hub-proxy hub hub-setup
+CLASS_STAMP := $(VENV)/.classroom
+PG_BIN ?= /usr/lib/postgresql/15/bin
+
+classroom: $(CLASS_STAMP) postgres hub-proxy
+
+$(CLASS_STAMP): $(STAMP) pyproject.toml
+	$(VENV)/bin/python -m pip install -c constraints.txt -e ".[dev,class]"
+	@touch $@
+
+postgres:
+	@if [ -x "$(PG_BIN)/initdb" ]; then echo "PostgreSQL server: $(PG_BIN)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's postgresql (apt-get install postgresql)"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } \
+	  || echo "WARNING: apt-get install postgresql failed; the PostgreSQL gradebook tests will fail until it is installed."; \
+	else echo "WARNING: no PostgreSQL server at $(PG_BIN): install it (sudo apt-get install postgresql) or set PG_BIN."; fi
+
+hub-proxy:
+	@if [ -x $(VENV)/hub-proxy/node_modules/.bin/configurable-http-proxy ]; then echo "Hub proxy: $(VENV)/hub-proxy"; \
+	else npm install --prefix $(VENV)/hub-proxy --no-audit --no-fund configurable-http-proxy@5; fi
+
+# The class's JupyterHub (hub/README.md): as root, on HUB_PORT; HUB_ROSTER's accounts; everything else under HUB_ROOT.
+HUB_ROOT ?= /srv/sotavision
+HUB_ROSTER ?= $(CURDIR)/hub/roster.csv
+HUB_PORT ?= 8000
+hub-setup: classroom
+	$(VENV)/bin/python hub/setup_class.py "$(HUB_ROSTER)" "$(HUB_ROOT)"
+
+hub: hub-setup
+	cd "$(HUB_ROOT)/hub" && SOTAVISION_HUB_ROOT="$(HUB_ROOT)" SOTAVISION_HUB_ROSTER="$(HUB_ROSTER)" SOTAVISION_HUB_PORT=$(HUB_PORT) \
+	  $(BIN)/jupyterhub -f $(CURDIR)/hub/jupyterhub_config.py

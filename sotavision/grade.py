@@ -70,12 +70,14 @@ def db_path(cfg:Config)->Path:
     return Path(url[len('sqlite:///'):])
 
 def gradebook(cfg:Config):
-    "The course's nbgrader `Gradebook`, to use in a `with` block"
+    "The course's nbgrader `Gradebook` (SQLite, or the database of the config's `db_url`, e.g. PostgreSQL), to use in a `with` block"
     from nbgrader.api import Gradebook
+    from nbgrader.coursedir import CourseDirectory
     python_bin_on_path()
-    db = db_path(cfg)
-    if not db.is_file(): raise GradeError(f"There is no gradebook at {db} yet: release an assignment first (sotavision-grade release).")
-    return Gradebook(f'sqlite:///{db}', cfg.CourseDirectory.get('course_id', 'default_course'))
+    url = CourseDirectory(config=cfg).db_url
+    if url.startswith('sqlite:///') and not db_path(cfg).is_file():
+        raise GradeError(f"There is no gradebook at {db_path(cfg)} yet: release an assignment first (sotavision-grade release).")
+    return Gradebook(url, cfg.CourseDirectory.get('course_id', 'default_course'))
 
 # %% ../nbs/90_grade.ipynb #37eefaf7
 def nbgrader_api(cfg:Config):
@@ -127,7 +129,7 @@ def _released(cfg:Config, assignment:str):
     from nbgrader.api import MissingEntry
     with gradebook(cfg) as gb:
         try: gb.find_assignment(assignment)
-        except MissingEntry: raise GradeError(f"{assignment!r} is not in the gradebook {db_path(cfg)}: release it first "
+        except MissingEntry: raise GradeError(f"{assignment!r} is not in the gradebook {gb.engine.url}: release it first "
                                               f"with `sotavision-grade release {assignment}`.") from None
 
 def scores(cfg:Config, assignment:str)->list:
@@ -737,6 +739,7 @@ def _run_feedback(args):
 def _run_report(args):
     "`sotavision-grade report`"
     for p in write_report(_cfg(args), args.out): print(p)
+    if getattr(args, 'lms', None): from sotavision.classroom import run_lms_report; return run_lms_report(args)   # report --lms: nbs/92_classroom.ipynb
 
 # %% ../nbs/90_grade.ipynb #1933f593
 def _run_check(args)->int:
@@ -782,6 +785,7 @@ def parser()->argparse.ArgumentParser:
     c.add_argument('assignments', nargs='*', metavar='ASSIGNMENT', help="default: every assignment of the source folder")
     c.add_argument('--fixtures-dir', default=None, metavar='DIR',
                    help="wrong-answer fixtures, DIR/<assignment>/<case>.py (default: tests/wrong_answers beside the source folder)")
+    from sotavision.classroom import add_commands; add_commands(sub)   # roster, lms-collect, report --lms: nbs/92_classroom.ipynb
     return p
 
 # %% ../nbs/90_grade.ipynb #05d8b4a4
