@@ -46,8 +46,12 @@ def read_roster(path # CSV with a header row: username, name, role and optionall
         res.append(r)
     return res
 
-def roster_students(roster:list)->list: return [r for r in roster if r['role'] == 'student']
-def roster_instructors(roster:list)->list: return [r for r in roster if r['role'] == 'instructor']
+def roster_students(roster:list)->list:
+    "The roster's rows whose role is student"
+    return [r for r in roster if r['role'] == 'student']
+def roster_instructors(roster:list)->list:
+    "The roster's rows whose role is instructor"
+    return [r for r in roster if r['role'] == 'instructor']
 
 # %% ../nbs/92_classroom.ipynb #f47742fc
 STUDENTS_GROUP, INSTRUCTORS_GROUP = 'sotavision-students', 'sotavision-instructors'
