@@ -24,7 +24,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from nbconvert.preprocessors import Preprocessor
 
 # %% ../nbs/90_grade.ipynb #a578a33a
-from .sandbox import HIDDEN_RE, SandboxError, cell_role, cell_source, merge_submission, nbgrader_meta, run_notebooks
+from .sandbox import HIDDEN_RE, SandboxError, cell_role, cell_source, merge_submission, nbgrader_meta, run_notebooks, start_slots
 
 # %% ../nbs/90_grade.ipynb #739217f8
 CONFIG_NAME = 'nbgrader_config.py'
@@ -235,7 +235,7 @@ def _plan(cfg:Config, assignment:str, students:list, scratch:Path, memory:int, s
                 info[key] = dict(status='not graded', why=why, nb=release_nb, problems=[why]); continue
             try:
                 merged, probs = merge_submission(release_nb, full, nb)
-                merged = with_mark_schemes(merged, schemes)  # before numbering the cells: outputs go back by index
+                merged = with_mark_schemes(merged, schemes)  # outputs go back to cells by their ids, never list positions
             except Exception as e:  # whatever is wrong with one submission costs only that submission
                 why = f"{rel_path.name} is not a valid notebook: {type(e).__name__}: {str(e)[:120]}"
                 info[key] = dict(status='not graded', why=why, nb=release_nb, problems=[why]); continue
@@ -247,8 +247,8 @@ def _plan(cfg:Config, assignment:str, students:list, scratch:Path, memory:int, s
             wd.mkdir(parents=True)
             _copy_files(sub/s/assignment, wd)
             _copy_files(rel, wd)
-            code = [(i, cell_role(c), cell_source(c)) for i, c in enumerate(merged['cells']) if c['cell_type'] == 'code']
-            names = {i: nbgrader_meta(c).get('grade_id', f'#{i}') for i, c in enumerate(merged['cells'])}
+            code = [(c['id'], cell_role(c), cell_source(c)) for c in merged['cells'] if c['cell_type'] == 'code']
+            names = {c['id']: nbgrader_meta(c).get('grade_id') or c['id'] for c in merged['cells']}
             jobs[key] = dict(cells=code, names=names, workdir=str(wd), memory=memory, seed=seed, answer_names=answers)
     return jobs, info
 
@@ -316,9 +316,9 @@ def _note_cell(problems:list, status:str)->dict:
 def _executed(nb:dict, run:dict, memory:int)->dict:
     "A copy of the merged notebook `nb` with the outputs of `run` in its code cells"
     nb = json.loads(json.dumps(nb))
-    for i, c in enumerate(nb['cells']):
-        if c['cell_type'] == 'code' and i in run['cells']:
-            c['outputs'] = run['cells'][i]['outputs']
+    for c in nb['cells']:
+        if c['cell_type'] == 'code' and c.get('id') in run['cells']:
+            c['outputs'] = run['cells'][c['id']]['outputs']
             _memory_note(c, memory)
     return nb
 
@@ -394,21 +394,26 @@ def autograde(cfg:Config, assignment:str,
               progress:bool=True, # Show a progress bar on stderr
              )->list:
     "Autograde every submission of `assignment` in parallel; one row per student with score, status, time and problems"
-    _released(cfg, assignment)
-    students, sub = submitted_students(cfg, assignment), course_path(cfg, 'submitted')
-    if not students: raise GradeError(
-        f"No submissions of {assignment!r}: there is no folder {sub}/<student>/{assignment}/. Put each student's notebooks in "
-        f"{sub}/<student>/{assignment}/ (formgrader's Collect, or `nbgrader collect {assignment}` run in {course_root(cfg)}, does it).")
-    timeout = float(timeout or cfg.Execute.get('timeout', 30) or 30)
-    memory, late, due = parse_size(memory), late_settings(cfg), due_date(cfg, assignment)
-    scratch = Path(tempfile.mkdtemp(prefix='sotavision-grade-'))
+    memory, slots = parse_size(memory), []
     try:
-        plan, info = _plan(cfg, assignment, students, scratch, memory, seed)
-        try: runs = run_notebooks(plan, n_jobs=jobs, timeout=timeout, progress=_bar if progress else None, sandbox=sandbox,
-                                  notebook_timeout=notebook_timeout, memory=memory, processes=processes)
-        except SandboxError as e: raise GradeError(f"{e.strerror or e}. Install bubblewrap with `make sandbox`, or run with --no-sandbox "
-                                                   "(the submissions then run without isolation).") from None
-    finally: shutil.rmtree(scratch, ignore_errors=True)
+        slots = start_slots(max(1, jobs or os.cpu_count() or 1), sandbox, memory, processes)  # they import torch meanwhile
+        _released(cfg, assignment)
+        students, sub = submitted_students(cfg, assignment), course_path(cfg, 'submitted')
+        if not students: raise GradeError(
+            f"No submissions of {assignment!r}: there is no folder {sub}/<student>/{assignment}/. Put each student's notebooks in "
+            f"{sub}/<student>/{assignment}/ (formgrader's Collect, or `nbgrader collect {assignment}` run in {course_root(cfg)}, does it).")
+        timeout = float(timeout or cfg.Execute.get('timeout', 30) or 30)
+        late, due = late_settings(cfg), due_date(cfg, assignment)
+        scratch = Path(tempfile.mkdtemp(prefix='sotavision-grade-'))
+        try:
+            plan, info = _plan(cfg, assignment, students, scratch, memory, seed)
+            runs = run_notebooks(plan, n_jobs=jobs, timeout=timeout, progress=_bar if progress else None, sandbox=sandbox,
+                                 notebook_timeout=notebook_timeout, memory=memory, processes=processes, started=slots)
+        finally: shutil.rmtree(scratch, ignore_errors=True)
+    except SandboxError as e: raise GradeError(f"{e.strerror or e}. Install bubblewrap with `make sandbox`, or run with --no-sandbox "
+                                               "(the submissions then run without isolation).") from None
+    finally:
+        for s in slots: s.close()
     bad = {k: r['setup_error'] for k, r in runs.items() if r['setup_error']}
     if bad and len(bad) == len(runs): raise GradeError(
         f"No submission could start: {next(iter(bad.values()))}. Run with --no-sandbox on a machine without user namespaces "

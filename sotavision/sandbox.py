@@ -8,7 +8,7 @@ code that rebinds what the tests rely on."""
 __all__ = ['HIDDEN_RE', 'WATCHED_MODULES', 'WATCHED_CLASSES', 'FILE_LIMIT', 'FILES_LIMIT', 'PRELOAD', 'CGROUP_ROOT', 'WORK',
            'INBOX', 'LINE_LIMIT', 'NOTEBOOK_OUTPUT_LIMIT', 'nbgrader_meta', 'cell_source', 'cell_role', 'strip_hidden',
            'merge_submission', 'Watch', 'run_cell', 'SandboxError', 'drop_capabilities', 'private_folders',
-           'apply_limits', 'seed_everything', 'serve', 'bwrap_args', 'run_notebooks']
+           'apply_limits', 'seed_everything', 'serve', 'bwrap_args', 'start_slots', 'run_notebooks']
 
 # %% ../nbs/85_sandbox.ipynb #bc683ae3
 import ast, base64, ctypes, io, json, linecache, os, random, re, resource, select, shutil, signal, subprocess, sys, tempfile, time, traceback, uuid
@@ -40,12 +40,20 @@ def strip_hidden(src:str)->str:
     return HIDDEN_RE.sub('', src)
 
 # %% ../nbs/85_sandbox.ipynb #eda12d78
-def _plain(cell:dict)->dict:
-    "A copy of a student's extra cell without nbgrader metadata and outputs"
-    c = {'cell_type': cell.get('cell_type', 'code'), 'id': uuid.uuid4().hex[:8], 'metadata': {}, 'source': cell_source(cell)}
+def _plain(cell:dict, id:str=None)->dict:
+    "A copy of a student's own cell without nbgrader metadata and outputs, with the id `id` (default: a new one)"
+    c = {'cell_type': cell.get('cell_type', 'code'), 'id': id or uuid.uuid4().hex[:8], 'metadata': {}, 'source': cell_source(cell)}
     if c['cell_type'] == 'code': c.update(execution_count=None, outputs=[])
     elif c['cell_type'] not in ('markdown', 'raw'): c['cell_type'] = 'raw'
     return c
+
+def _unique_ids(cells:list)->list:
+    "`cells`, each with an id no other cell has (a new one where it is missing or taken)"
+    used = set()
+    for c in cells:
+        if not isinstance(c.get('id'), str) or not c['id'] or c['id'] in used: c['id'] = uuid.uuid4().hex[:8]
+        used.add(c['id'])
+    return cells
 
 def merge_submission(release:dict, # The released notebook (student version, with nbgrader's checksums)
                      full_sources:dict, # grade_id -> the instructor's source of each template and test cell
@@ -54,21 +62,26 @@ def merge_submission(release:dict, # The released notebook (student version, wit
     "The notebook to grade, and the list of what the submission changed that was undone"
     probs, rel_cells = [], release['cells']
     roles = {nbgrader_meta(c)['grade_id']: (cell_role(c), c) for c in rel_cells if nbgrader_meta(c).get('grade_id')}
-    answers, extras, head, seen, last = {}, {}, [], {}, None
+    free_ids = {c.get('id') for c in rel_cells if cell_role(c) == 'free' and c.get('id')}
+    answers, free, extras, seen, anchor = {}, {}, {}, {}, None
     for c in (submitted or {}).get('cells', []):
         gid = nbgrader_meta(c).get('grade_id') if isinstance(c, dict) else None
         role, rc = roles.get(gid, ('free', None))
         if role == 'answer' and gid not in answers and c.get('cell_type') == rc['cell_type']:
-            answers[gid], last = c, gid
+            answers[gid], anchor = c, ('g', gid)
             continue
         if role in ('test', 'template'):
             seen[gid] = seen.get(gid, 0) + 1
-            if seen[gid] == 1 and strip_hidden(cell_source(c)).strip() != cell_source(rc).strip():
-                probs.append(f"cell {gid} was edited; the original was graded")
+            if seen[gid] == 1:
+                anchor = ('g', gid)
+                if strip_hidden(cell_source(c)).strip() != cell_source(rc).strip(): probs.append(f"cell {gid} was edited; the original was graded")
             continue
         if role == 'answer': probs.append(f"answer cell {gid} appears more than once; the first copy is the answer")
         if not isinstance(c, dict) or c.get('cell_type') not in ('code', 'markdown', 'raw'): continue
-        (extras.setdefault(last, []) if last else head).append(_plain(c))
+        if c.get('id') in free_ids and c['id'] not in free:  # the student's copy of a cell released without a role: in its place
+            free[c['id']], anchor = _plain(c, c['id']), ('i', c['id'])
+            continue
+        extras.setdefault(anchor, []).append(_plain(c, c.get('id') if isinstance(c.get('id'), str) else None))  # added: after the cell it follows
     for gid, (role, _) in roles.items():
         if role in ('test', 'template') and gid in seen and seen[gid] > 1:
             probs.append(f"cell {gid} appears {seen[gid]} times; it was graded once")
@@ -76,24 +89,24 @@ def merge_submission(release:dict, # The released notebook (student version, wit
             probs.append(f"cell {gid} was deleted; it was put back")
         if submitted is not None and role == 'answer' and gid not in answers:
             probs.append(f"answer cell {gid} was deleted; it was graded as unanswered")
-    cells, head_done = [], False
+    cells = list(extras.get(None, []))
     for rc in rel_cells:
         gid, role = nbgrader_meta(rc).get('grade_id'), cell_role(rc)
+        key = ('g', gid) if role != 'free' else ('i', rc.get('id'))
         c = json.loads(json.dumps(rc))
         c['source'] = cell_source(c)
         if c['cell_type'] == 'code': c.update(outputs=[], execution_count=None)
         if role == 'answer':
-            if not head_done: cells += head; head_done = True
             if gid in answers: c['source'] = cell_source(answers[gid])
             cells.append(c)
-            cells += extras.get(gid, [])
         elif role in ('test', 'template'):
             c['source'] = full_sources.get(gid, cell_source(rc))
             cells.append(c)
-        # a release cell without a role is the student's to edit: their copy came in as an extra cell
-    if not head_done: cells += head
-    nb = dict(release, cells=cells)
-    return nb, probs
+        elif key[1] in free: cells.append(free[key[1]])
+        elif submitted is None: cells.append(c)
+        # else: the student deleted a cell that was theirs to edit
+        if key[1] is not None: cells += extras.get(key, [])
+    return dict(release, cells=_unique_ids(cells)), probs
 
 # %% ../nbs/85_sandbox.ipynb #f31c68e6
 WATCHED_MODULES = ['builtins', 'math', 'random', 're', 'operator', 'functools', 'itertools', 'collections', 'pathlib',
@@ -660,6 +673,12 @@ class _Run:
         return dict(cells=self.cells, problems=self.problems, setup_error=self.setup_error, files=self.files,
                     seconds=time.perf_counter() - (self.t0 or time.perf_counter()), exitcode=code)
 
+def start_slots(n:int, # How many
+                sandbox:bool=True, memory:int=2*2**30, processes:int=256, preload=PRELOAD, # As `run_notebooks` takes them
+               )->list:
+    "`n` worker slots, starting now: their imports run while the caller prepares the jobs; pass them to `run_notebooks`"
+    return [_Slot(k, sandbox, memory, processes, preload) for k in range(n)]
+
 def run_notebooks(jobs:dict, # key -> job: cells [(index, role, source)], workdir, memory, seed, answer_names, names
                   n_jobs:int=None, # Notebooks run at once; None: the number of CPU cores
                   timeout:float=30, # Seconds one cell may run
@@ -669,18 +688,23 @@ def run_notebooks(jobs:dict, # key -> job: cells [(index, role, source)], workdi
                   notebook_timeout:float=None, # Seconds a whole notebook may run; None: 10 x `timeout`
                   memory:int=2*2**30, # Bytes a notebook's processes may use beyond the slot's preloaded libraries
                   processes:int=256, # Processes and threads a notebook may add to the slot's
+                  started:list=None, # Slots `start_slots` started with the same settings (used, then closed, here)
                  )->dict:
     "Run every job's notebook in a sandboxed slot, `n_jobs` at a time; key -> result"
-    todo, results, slots = list(jobs.items()), {}, []
+    todo, results, slots = list(jobs.items()), {}, list(started or [])
     notebook_timeout = notebook_timeout or 10 * timeout
     n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(todo) or 1))
+    if not todo:
+        for s in slots: s.close()
+        return {}
     def new_slot(k):
         s = _Slot(k, sandbox, memory, processes, preload); slots.append(s); return s
     def finish(run, res):
         results[run.key] = res
         if progress: progress(len(results), len(jobs), run.key, res)
     try:
-        live = [new_slot(k) for k in range(n_jobs)]
+        live = slots[:n_jobs] + [new_slot(k) for k in range(len(slots), n_jobs)]
+        for s in slots[n_jobs:]: s.close()
         while todo or any(s.run for s in live):
             for s in live:
                 if s.ready and s.run is None and todo and not s.dead:
