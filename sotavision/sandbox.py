@@ -504,18 +504,16 @@ LINE_LIMIT, NOTEBOOK_OUTPUT_LIMIT = 2**20, 2**20
 class _Slot:
     "A worker slot: a sandbox whose first process runs `serve`, with its cgroup and its inbox folder"
     def __init__(self, k:int, sandbox:bool=True, memory:int=2**31, processes:int=256, preload=PRELOAD):
+        if sandbox and not shutil.which('bwrap'): raise SandboxError(2, "bubblewrap (bwrap) is not installed: run `make sandbox` "
+                                                                     "(apt-get install bubblewrap), or grade with --no-sandbox")
         self.inbox = Path(tempfile.mkdtemp(prefix=f'sotavision-slot{k}-'))
         self.sandbox, self.memory, self.processes = sandbox, memory, processes
         self.cg = _Cgroup.make(f'sotavision-{os.getpid()}-{k}-{uuid.uuid4().hex[:6]}')
         ctl_r, ctl_w = os.pipe()
         code = f"from sotavision.sandbox import serve; serve({ctl_w}, {list(preload)!r})"
         env = _sandbox_env()
-        if sandbox:
-            if not shutil.which('bwrap'): raise SandboxError(2, "bubblewrap (bwrap) is not installed: run `make sandbox` "
-                                                                  "(apt-get install bubblewrap), or grade with --no-sandbox")
-            cmd = bwrap_args(self.inbox, _sandbox_binds(), env) + [sys.executable, '-c', code]
-        else:
-            cmd, env = [sys.executable, '-c', code], dict(os.environ, **env, HOME=str(self.inbox.parent))
+        if sandbox: cmd = bwrap_args(self.inbox, _sandbox_binds(), env) + [sys.executable, '-c', code]
+        else: cmd, env = [sys.executable, '-c', code], {**os.environ, **env, 'HOME': str(self.inbox.parent)}
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, pass_fds=[ctl_w],
                                      env=None if sandbox else env, preexec_fn=self.cg.enter if self.cg else None)
@@ -641,7 +639,8 @@ class _Run:
         "Interrupt, then kill, a cell past its deadline; kill a notebook past its notebook deadline"
         if self.killed is None and now - self.t0 > self.notebook_timeout:
             self.killed = f"the notebook ran longer than {self.notebook_timeout:g} s in all (--notebook-timeout) and was stopped"
-            self.problems.append(f"the notebook ran past the {self.notebook_timeout:g} s limit for the whole notebook in cell {self._name(self.current)}")
+            self.problems.append(f"the notebook ran past the {self.notebook_timeout:g} s limit for the whole notebook"
+                                 + (f" in cell {self._name(self.current)}" if self.current is not None else ''))
             slot.send(dict(op='kill')); self.deadline = now + 5
         elif self.deadline is None or now < self.deadline: return
         elif self.killed is not None: slot.dead = True  # the slot did not end the notebook: it is killed

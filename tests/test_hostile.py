@@ -330,3 +330,14 @@ def test_notebook_graded_again_when_its_sandbox_is_killed_from_outside(tmp_path)
     assert killed, "the test never found the sandbox's first process"
     assert [res['cells'][i]['outputs'] for i in (0, 1)] == [[], []], res
     assert any('graded again' in p for p in res['problems']), res['problems']
+
+
+def test_without_the_sandbox_notebooks_still_run_with_their_time_limit(tmp_path):
+    """Does --no-sandbox (a machine without bubblewrap) still run a notebook with its files, NBGRADER_EXECUTION and the cell time limit?"""
+    from sotavision.sandbox import run_notebooks
+    (tmp_path/'data.txt').write_text('42')
+    job = dict(cells=[(0, 'answer', "import os\nprint(open('data.txt').read(), os.environ['NBGRADER_EXECUTION'])"),
+                      (1, 'answer', "while True: pass"), (2, 'test', "assert 1")], workdir=str(tmp_path), memory=2**30)
+    r = run_notebooks({'a': job}, timeout=1, preload=['json'], sandbox=False)['a']
+    assert r['cells'][0]['outputs'][0]['text'] == '42 autograde\n'
+    assert r['cells'][1]['outputs'][-1]['ename'] == 'CellTimeout' and r['cells'][2]['outputs'] == []
