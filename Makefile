@@ -75,6 +75,30 @@ browser:
 	       "(then run make test again). The browser tests will fail until then."; \
 	fi
 
+# Debian's bubblewrap, the sandbox `sotavision-grade autograde` runs every submission in (grader/README.md).
+# Not fatal when it cannot be installed: grading then stops with a message naming this target.
+.PHONY: sandbox
+sandbox:
+	@if command -v bwrap >/dev/null; then echo "Grading sandbox: $$(command -v bwrap)"; \
+	elif ! command -v apt-get >/dev/null; then \
+	  echo "WARNING: grading needs bubblewrap (bwrap) and there is no apt-get here: install bubblewrap with your package manager."; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's bubblewrap, the grading sandbox (apt-get install bubblewrap)"; \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; }; } \
+	  || echo "WARNING: apt-get install bubblewrap failed; grading will fail until it is installed."; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	  echo "Installing Debian's bubblewrap, the grading sandbox (sudo apt-get install bubblewrap)"; \
+	  { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; } \
+	  || echo "WARNING: sudo apt-get install bubblewrap failed; grading will fail until it is installed."; \
+	else \
+	  echo "WARNING: grading needs bubblewrap. Install it with: sudo apt-get install bubblewrap"; \
+	fi
+
+test: sandbox
+test-py: sandbox
+test-nbs: sandbox
+
 test: data browser
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-nbs test-docs test-py && \

@@ -6,7 +6,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, GetGrades
 
-from sotavision.grade import HideHiddenTracebacks, RemoveGraderCells
+from sotavision.grade import HideHiddenTracebacks, ProtectStudentText, RemoveGraderCells, ScrubFeedbackOutputs
 
 c = get_config()  # noqa: F821 (traitlets provides get_config)
 here = os.path.dirname(os.path.abspath(__file__))
@@ -34,11 +34,15 @@ c.Execute.timeout = 30
 
 # Feedback goes to students: remove hidden tests (nbgrader restores them into the autograded notebook)
 # and any mark scheme from the feedback HTML, and shorten the tracebacks of hidden-test cells so that
-# they show the failure message but not the hidden code around it.
+# they show the failure message but not the hidden code around it. Marker-like text in a student's own
+# cells stays plain text (ProtectStudentText), and of each code cell's outputs feedback keeps only the
+# error name and message line, never printed output nor a line quoting a hidden test (ScrubFeedbackOutputs).
 c.GenerateFeedback.preprocessors = [
     GetGrades,
     RemoveGraderCells,
+    ProtectStudentText,
     HideHiddenTracebacks,
+    ScrubFeedbackOutputs,
     ClearHiddenTests,
     ClearMarkScheme,
     CSSHTMLHeaderPreprocessor,

@@ -276,3 +276,16 @@ def test_mark_schemes_for_formgrader_not_feedback(course):
     assert len(schemes) == len(MANUAL) and all('For the grader' in s and len(s) > 80 for s in schemes), schemes
     for p in (root/'feedback').glob(f'*/{ASSIGNMENT}/*.html'):
         assert 'For the grader: model answer' not in p.read_text(), p
+
+
+def test_release_shows_nbgrader_whole_error(tmp_path):
+    """Does `release` of a source notebook with a duplicated grade id show nbgrader's whole message, the id included?"""
+    shutil.copytree(SOLUTIONS/ASSIGNMENT, tmp_path/'solutions'/ASSIGNMENT)
+    nb = read_nb(tmp_path/'solutions'/ASSIGNMENT/NB_NAME)
+    dup = copy.deepcopy(next(c for c in nb['cells'] if meta(c).get('grade_id') == 'ex1_test_breeds'))
+    nb['cells'].append(dict(dup, id='duplicate1'))
+    write_nb(nb, tmp_path/'solutions'/ASSIGNMENT/NB_NAME)
+    (tmp_path/'grader').mkdir()
+    shutil.copy(REPO/'grader'/'nbgrader_config.py', tmp_path/'grader')
+    res = grade('release', ASSIGNMENT, course=tmp_path/'grader', source=tmp_path/'solutions', check=False)
+    assert res.returncode == 2 and 'Duplicate grade id: ex1_test_breeds' in res.stderr, res.stderr[-3000:]

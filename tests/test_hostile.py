@@ -31,8 +31,27 @@ EXPECTED = {
     'prints-warning': (set(), None),
     'random-answer': (None, None),
     'empty-notebook': (set(AUTO), 'has no cells'),
+    # The sandbox (issues 13 and 17): nothing to unmount or find, nothing to kill, nothing unpickled, limits on the whole tree.
+    'mount-escape': ({'ex1_test_rejects'}, None),
+    'kills-grader': (set(), None),
+    'pickle-to-grader': ({'ex4_test_is_cat'}, None),
+    'fork-bomb': (set(), None),
+    'forked-memory': (set(), None),
+    'fills-disk': (set(), None),
+    'imports-stdlib': (set(), None),
+    'marker-comment': (set(), None),
+    'slow-notebook': ({'ex4_test_is_cat'}, 'ran past the 20 s limit for the whole notebook in cell ex4_is_cat'),
+    'many-printing-cells': (set(), None),
+    'prints-hidden-tests': (set(), None),
+    'expects-nbgrader-execution': (set(), None),
+    'writes-files': (set(), None),
 }
-NOT_GRADED = {'invalid-json': 'is not a valid notebook', 'empty-file': 'is empty (0 bytes)'}
+PWNED = Path('/tmp/sotavision-pwned-by-pickle')
+NOT_GRADED = {'invalid-json': 'is not a valid notebook', 'empty-file': 'is empty (0 bytes)',
+              'deep-nesting': 'is not a valid notebook: it nests too deeply',
+              'source-is-numbers': 'is not a valid notebook: the source of cell 4 is not text',
+              'metadata-is-a-list': 'is not a valid notebook: the metadata of cell 4 is not an object',
+              'grade-id-is-a-list': 'is not a valid notebook: the grade_id of cell 4 is not text'}
 LATE_CONFIG = """
 c.SotavisionGrade.due_dates = {'01_regex_labelling': '2026-01-10 12:00:00 UTC'}
 c.SotavisionGrade.late_policy = 'per_day'
@@ -65,15 +84,19 @@ def hostile(tmp_path_factory):
         shutil.copy(HOSTILE/f'{name}.ipynb', sub/name/ASSIGNMENT/NB_NAME)
     shutil.copytree(SOLUTIONS/ASSIGNMENT, sub/'late'/ASSIGNMENT)
     (sub/'late'/ASSIGNMENT/'timestamp.txt').write_text('2026-01-12 13:00:00.000000 UTC')  # 2 days and 1 hour late
+    (sub/'symlinked'/ASSIGNMENT).mkdir(parents=True)
+    (sub/'symlinked'/ASSIGNMENT/NB_NAME).symlink_to(SOLUTIONS/ASSIGNMENT/NB_NAME)
     (sub/'missing'/ASSIGNMENT).mkdir(parents=True)
     (sub/'missing'/ASSIGNMENT/'notes.txt').write_text('I forgot the notebook')
     before = tree_hash(sub)
-    opts = ('--jobs', '2', '--timeout', '5', '--memory', '1G')
+    PWNED.unlink(missing_ok=True)
+    opts = ('--jobs', '2', '--timeout', '5', '--memory', '1G', '--notebook-timeout', '20', '--processes', '100')
     first = grade('autograde', ASSIGNMENT, *opts, course=root)
     scores1 = {s: cell_scores(root, s) for s in [*FIXTURES, 'late', 'missing']}
     second = grade('autograde', ASSIGNMENT, *opts, course=root)
     report = grade('report', course=root)
-    return dict(root=root, first=first, second=second, scores1=scores1, before=before, after=tree_hash(sub), report=report)
+    feedback = grade('feedback', ASSIGNMENT, course=root, check=False)
+    return dict(root=root, first=first, second=second, scores1=scores1, before=before, after=tree_hash(sub), report=report, feedback=feedback)
 
 
 def rows_of(out):
@@ -119,6 +142,8 @@ def test_missing_notebook_scores_zero_and_is_listed(hostile):
     """Is a submission without its notebook listed as missing and scored 0?"""
     status, f, probs = rows_of(hostile['first'].stdout)['missing']
     assert status == 'missing' and f[2] == '0' and any('was not submitted' in p for p in probs)
+    nb = read_nb(hostile['root']/'autograded'/'missing'/ASSIGNMENT/NB_NAME)
+    assert all(c['outputs'] == [] for c in nb['cells'] if c['cell_type'] == 'code')  # nothing was run
 
 
 def test_submitted_files_never_modified(hostile):
@@ -184,3 +209,135 @@ def test_formgrader_api_lists_autograded_submissions(hostile):
     assert set(subs) >= set(EXPECTED)
     assert all(subs[s]['autograded'] for s in EXPECTED), {s: subs[s]['autograded'] for s in EXPECTED}
     assert subs['late']['score'] == pytest.approx(sum(AUTO.values()))
+
+
+def outputs(hostile, case):
+    "All the text the code cells of `case`'s autograded notebook printed"
+    nb = read_nb(hostile['root']/'autograded'/case/ASSIGNMENT/NB_NAME)
+    return ''.join(o.get('text', '') for c in nb['cells'] if c['cell_type'] == 'code' for o in c['outputs'])
+
+
+def test_mount_escape_finds_nothing(hostile):
+    """Does a submission that unmounts what it can and walks the whole filesystem find no notebook at all?"""
+    assert 'found 0 notebooks' in outputs(hostile, 'mount-escape')
+
+
+def test_pickle_sent_to_the_grader_is_never_loaded(hostile):
+    """Is a pickled payload written to every file descriptor never unpickled by the grader?"""
+    assert not PWNED.exists()
+
+
+def test_fork_bomb_stopped_at_the_process_limit(hostile):
+    """Does a submission trying 10,000 processes stop at the --processes limit, with everyone else graded?"""
+    n = int(re.search(r'started (\d+) processes', outputs(hostile, 'fork-bomb')).group(1))
+    assert 0 < n <= 100, n
+
+
+def test_memory_limit_holds_for_forked_children(hostile):
+    """Do eight forked children of 300 MB each (2.4 GB), under --memory 1G, get killed by the limit on the whole process tree?"""
+    out = outputs(hostile, 'forked-memory')
+    m = re.search(r'(\d) of 8 children were killed', out)
+    assert m and int(m.group(1)) >= 2, out
+
+
+def test_disk_is_size_capped(hostile):
+    """Does writing 300 MB into the work folder stop at the 64 MB of its private tmpfs?"""
+    out = outputs(hostile, 'fills-disk')
+    assert 'stopped: OSError' in out and int(re.search(r'wrote (\d+) MB', out).group(1)) <= 64, out
+
+
+def test_notebook_output_is_capped(hostile):
+    """Do 300 cells printing 25 KB each and an exception with a huge name make an autograded notebook under 1.5 MB?"""
+    path = hostile['root']/'autograded'/'many-printing-cells'/ASSIGNMENT/NB_NAME
+    assert path.stat().st_size < 1_500_000 and "the rest of this notebook's output was not kept" in path.read_text()
+
+
+def test_nothing_survives_into_the_next_notebook(tmp_path):
+    """Does a notebook graded after another in the same sandbox find none of its files, processes or shared memory?"""
+    from sotavision.sandbox import run_notebooks
+    leave = ("import os, time\nfor d in ['/tmp', '/var/tmp', '/dev/shm', '.']: open(os.path.join(d, 'trace.txt'), 'w').write('x')\n"
+             "if os.fork() == 0:\n    os.setsid()\n    time.sleep(600)\n    os._exit(0)\nprint(len(os.listdir('/proc')))")
+    look = ("import os\nprint(sorted(f for d in ['/tmp', '/var/tmp', '/dev/shm', '.'] for f in os.listdir(d)), "
+            "sorted(int(p) for p in os.listdir('/proc') if p.isdigit()) == sorted([1, os.getpid()]))")
+    jobs = {}
+    for k, src in (('a', leave), ('b', look)):
+        (tmp_path/k).mkdir()
+        jobs[k] = dict(cells=[(0, 'answer', src)], workdir=str(tmp_path/k), memory=2**30)
+    res = run_notebooks(jobs, n_jobs=1, timeout=10, preload=['json'])
+    assert res['b']['cells'][0]['outputs'][0]['text'] == '[] True\n', res
+
+
+def test_symlinked_submission_is_refused(hostile):
+    """Is a submitted notebook that is a link to the solution refused with a reason instead of graded as the solution?"""
+    status, _, probs = rows_of(hostile['first'].stdout)['symlinked']
+    assert status == 'not graded' and any('is a symbolic link' in p for p in probs), probs
+    assert all(s is None or s == 0 for s, _, _ in cell_scores(hostile['root'], 'symlinked').values())
+
+
+def hidden_test_lines():
+    "The lines (8 characters or more) of the hidden tests of the source notebook"
+    from sotavision.sandbox import HIDDEN_RE
+    return {l.strip() for c in read_nb(SOLUTIONS/ASSIGNMENT/NB_NAME)['cells'] for b in HIDDEN_RE.findall(''.join(c['source']))
+            for l in b.splitlines()[1:-1] if len(l.strip()) >= 8}
+
+
+def test_feedback_never_carries_hidden_tests(hostile):
+    """Is feedback written for every graded student, the one with a marker-like comment too, and does none carry hidden-test text, even printed by the submission?"""
+    assert hostile['feedback'].returncode == 0, hostile['feedback'].stderr[-2000:]
+    assert 'HIDDEN TESTS' in outputs(hostile, 'prints-hidden-tests')  # it did print them in the autograded notebook
+    pages = {p.parent.parent.name: p.read_text() for p in (hostile['root']/'feedback').glob(f'*/{ASSIGNMENT}/*.html')}
+    assert {'marker-comment', 'prints-hidden-tests', 'late'} <= set(pages)
+    import html
+    for name, page in pages.items():
+        text = html.unescape(page)
+        for line in hidden_test_lines(): assert line not in text, f'{line!r} leaked into the feedback of {name}'
+
+
+def test_files_written_next_to_the_notebook_are_kept_capped(hostile):
+    """Are the small files a notebook writes beside itself kept in autograded/, as nbgrader keeps them, and a 2 MB one not?"""
+    out = hostile['root']/'autograded'/'writes-files'/ASSIGNMENT
+    assert (out/'out'/'results.csv').read_text() == 'label,count\ncat,3\n'
+    assert not (out/'big.bin').exists() and not list((hostile['root']/'autograded'/'fills-disk').rglob('*.bin'))
+
+
+def _ppid(pid):
+    "The parent process id of `pid` (0 when it is gone)"
+    try: return int(Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[1])
+    except (OSError, IndexError, ValueError): return 0
+
+
+def test_notebook_graded_again_when_its_sandbox_is_killed_from_outside(tmp_path):
+    """Is a notebook whose sandbox is killed by something outside it (not by its own code) graded again, in full?"""
+    import os, signal, threading, time
+    from sotavision.sandbox import run_notebooks
+    (tmp_path/'a').mkdir()
+    job = dict(cells=[(0, 'answer', "import time\ntime.sleep(3)\nx = 41"), (1, 'test', "assert x + 1 == 42")],
+               workdir=str(tmp_path/'a'), memory=2**30)
+    killed = []
+    def kill_the_sandbox_once_busy():
+        end = time.time() + 60
+        while time.time() < end and not killed:
+            for p in Path('/proc').iterdir():
+                try:
+                    ours = p.name.isdigit() and _ppid(_ppid(int(p.name))) == os.getpid() and b'serve(' in (p/'cmdline').read_bytes()
+                    busy = ours and (p/'task'/p.name/'children').read_text().strip()  # its notebook is running
+                except OSError: continue
+                if busy: os.kill(int(p.name), signal.SIGKILL); killed.append(p.name); break
+            time.sleep(0.2)
+    t = threading.Thread(target=kill_the_sandbox_once_busy); t.start()
+    res = run_notebooks({'a': job}, n_jobs=1, timeout=20, preload=['json'])['a']
+    t.join()
+    assert killed, "the test never found the sandbox's first process"
+    assert [res['cells'][i]['outputs'] for i in (0, 1)] == [[], []], res
+    assert any('graded again' in p for p in res['problems']), res['problems']
+
+
+def test_without_the_sandbox_notebooks_still_run_with_their_time_limit(tmp_path):
+    """Does --no-sandbox (a machine without bubblewrap) still run a notebook with its files, NBGRADER_EXECUTION and the cell time limit?"""
+    from sotavision.sandbox import run_notebooks
+    (tmp_path/'data.txt').write_text('42')
+    job = dict(cells=[(0, 'answer', "import os\nprint(open('data.txt').read(), os.environ['NBGRADER_EXECUTION'])"),
+                      (1, 'answer', "while True: pass"), (2, 'test', "assert 1")], workdir=str(tmp_path), memory=2**30)
+    r = run_notebooks({'a': job}, timeout=1, preload=['json'], sandbox=False)['a']
+    assert r['cells'][0]['outputs'][0]['text'] == '42 autograde\n'
+    assert r['cells'][1]['outputs'][-1]['ename'] == 'CellTimeout' and r['cells'][2]['outputs'] == []
