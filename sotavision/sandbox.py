@@ -6,9 +6,9 @@ code that rebinds what the tests rely on."""
 
 # %% auto #0
 __all__ = ['HIDDEN_RE', 'WATCHED_MODULES', 'WATCHED_CLASSES', 'FILE_LIMIT', 'FILES_LIMIT', 'PRELOAD', 'CGROUP_ROOT', 'WORK',
-           'INBOX', 'LINE_LIMIT', 'NOTEBOOK_OUTPUT_LIMIT', 'nbgrader_meta', 'cell_source', 'cell_role', 'strip_hidden',
-           'merge_submission', 'Watch', 'run_cell', 'SandboxError', 'drop_capabilities', 'private_folders',
-           'apply_limits', 'seed_everything', 'serve', 'bwrap_args', 'start_slots', 'run_notebooks']
+           'INBOX', 'HOST_TMP', 'LINE_LIMIT', 'NOTEBOOK_OUTPUT_LIMIT', 'nbgrader_meta', 'cell_source', 'cell_role',
+           'strip_hidden', 'merge_submission', 'Watch', 'run_cell', 'SandboxError', 'drop_capabilities',
+           'private_folders', 'apply_limits', 'seed_everything', 'serve', 'bwrap_args', 'start_slots', 'run_notebooks']
 
 # %% ../nbs/85_sandbox.ipynb #bc683ae3
 import ast, base64, ctypes, io, json, linecache, os, random, re, resource, select, shutil, signal, subprocess, sys, tempfile, time, traceback, uuid
@@ -242,7 +242,7 @@ def _on_sigint(signum, frame):
 
 # %% ../nbs/85_sandbox.ipynb #8d1aa1d6
 _CLONE_NEWNS, _CLONE_NEWIPC, _CLONE_NEWUSER, _CLONE_NEWNET = 0x00020000, 0x08000000, 0x10000000, 0x40000000
-_MS_NOSUID, _MS_NODEV = 2, 4
+_MS_NOSUID, _MS_NODEV, _MS_BIND, _MS_REC, _MNT_DETACH = 2, 4, 4096, 16384, 2
 _PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _PR_SET_NO_NEW_PRIVS = 4, 24, 38
 
 class SandboxError(OSError):
@@ -274,6 +274,7 @@ def _copy_tree(src, dest):
 def private_folders(work, # The work folder: a fresh tmpfs holding a copy of `inbox`
                     inbox, # Read-only folder with the submission's files
                     disk_mb:int=64, # Size of each private tmpfs, in MiB
+                    keep:list=(), # Read-only folders under /tmp (a clone or a venv there) to show again in the fresh /tmp
                    ):
     "Enter new user, mount, IPC and network namespaces with fresh size-capped tmpfs on /tmp, /var/tmp, /dev/shm and `work`"
     libc = ctypes.CDLL(None, use_errno=True)
@@ -281,9 +282,15 @@ def private_folders(work, # The work folder: a fresh tmpfs holding a copy of `in
     _check(libc, libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWIPC | _CLONE_NEWNET), "unshare")
     for f, s in (('setgroups', 'deny'), ('uid_map', f'{uid} {uid} 1'), ('gid_map', f'{gid} {gid} 1')):
         with open(f'/proc/self/{f}', 'w') as fh: fh.write(s)
+    keep = [p for p in keep if os.path.isdir(p)]
+    if keep: _check(libc, libc.mount(b'/tmp', HOST_TMP.encode(), None, _MS_BIND | _MS_REC, None), "bind /tmp")
     opts = f'size={int(disk_mb)}m,nr_inodes=10000,mode=1777'.encode()
     for d in ('/tmp', '/var/tmp', '/dev/shm', str(work)):
         if os.path.isdir(d): _check(libc, libc.mount(b'tmpfs', d.encode(), b'tmpfs', _MS_NOSUID | _MS_NODEV, opts), f"mount {d}")
+    for p in keep:   # read-only binds of the slot's root: they stay read-only (the flag is locked from outside)
+        os.makedirs(p, exist_ok=True)
+        _check(libc, libc.mount(f'{HOST_TMP}/{os.path.relpath(p, "/tmp")}'.encode(), p.encode(), None, _MS_BIND | _MS_REC, None), f"bind {p}")
+    if keep: _check(libc, libc.umount2(HOST_TMP.encode(), _MNT_DETACH), "umount the slot's /tmp")
     _copy_tree(inbox, work)
 
 # %% ../nbs/85_sandbox.ipynb #cd7e19d3
@@ -330,7 +337,7 @@ def _child(job:dict, out:int):
     try:
         work = job['work']
         if job['sandbox']:
-            private_folders(work, job['inbox'], job.get('disk_mb', 64))
+            private_folders(work, job['inbox'], job.get('disk_mb', 64), job.get('keep_tmp', ()))
             drop_capabilities()
         else:
             os.setpgid(0, 0)
@@ -474,22 +481,37 @@ def bwrap_args(inbox, # Host folder bound read-only at /grading/in
         elif os.path.isdir(d): a += ['--ro-bind', d, d]
     for f in _ETC:
         if os.path.exists(f'/etc/{f}'): a += ['--ro-bind', f'/etc/{f}', f'/etc/{f}']
-    seen = set()
-    for b in binds:
-        for p in {str(Path(b)), str(Path(b).resolve())}:
-            if p not in seen and os.path.exists(p) and not p.startswith('/usr/'): a += ['--ro-bind', p, p]; seen.add(p)
-    a += ['--proc', '/proc', '--dev', '/dev', '--size', str(64 * 2**20), '--tmpfs', '/tmp', '--dir', '/var/tmp',
-          '--dir', WORK, '--ro-bind', str(inbox), INBOX, '--chdir', '/', '--clearenv']
+    # /tmp first: a bind under it (a clone or a venv in /tmp) then shows inside it instead of being hidden by it
+    a += ['--proc', '/proc', '--dev', '/dev', '--size', str(64 * 2**20), '--tmpfs', '/tmp']
+    for p in _bind_paths(binds): a += ['--ro-bind', p, p]
+    a += ['--dir', '/var/tmp', '--dir', WORK, '--dir', HOST_TMP, '--ro-bind', str(inbox), INBOX, '--chdir', '/', '--clearenv']
     for k, v in (env or {}).items(): a += ['--setenv', k, str(v)]
     return a
 
-WORK, INBOX = '/grading/work', '/grading/in'
+WORK, INBOX, HOST_TMP = '/grading/work', '/grading/in', '/grading/host-tmp'
+
+def _bind_paths(binds)->list:
+    "The host folders of `binds` to bind (each as given and resolved), once each, outside /usr (bound whole)"
+    seen = []
+    for b in binds:
+        for p in (str(Path(b)), str(Path(b).resolve())):
+            if p not in seen and os.path.exists(p) and not p.startswith('/usr/'): seen.append(p)
+    return seen
+
+def _under_tmp(binds)->list:
+    "The bound folders under /tmp, shortest first and none inside another: what a notebook's fresh /tmp must show again"
+    res = []
+    for p in sorted((p for p in _bind_paths(binds) if p.startswith('/tmp/')), key=len):
+        if not any(p.startswith(q + '/') for q in res): res.append(p)
+    return res
 
 def _sandbox_binds()->list:
     "What a notebook needs to run: Python, the virtual environment, the library, the tiny data"
     import sotavision
     from sotavision.data import data_dir
-    return [sys.base_prefix, sys.prefix, Path(sotavision.__file__).resolve().parent, data_dir().resolve()]
+    # and the site-packages folders on sys.path, such as a venv's packages that a .pth file adds from another venv
+    site = [p for p in sys.path if os.path.basename(p) in ('site-packages', 'dist-packages') and os.path.isdir(p)]
+    return [sys.base_prefix, sys.prefix, Path(sotavision.__file__).resolve().parent, data_dir().resolve(), *site]
 
 def _sandbox_env()->dict:
     from sotavision.data import data_dir
@@ -512,6 +534,7 @@ class _Slot:
         ctl_r, ctl_w = os.pipe()
         code = f"from sotavision.sandbox import serve; serve({ctl_w}, {list(preload)!r})"
         env = _sandbox_env()
+        self.keep_tmp = _under_tmp(_sandbox_binds()) if sandbox else []
         if sandbox: cmd = bwrap_args(self.inbox, _sandbox_binds(), env) + [sys.executable, '-c', code]
         else: cmd, env = [sys.executable, '-c', code], {**os.environ, **env, 'HOME': str(self.inbox.parent)}
         self.log = tempfile.TemporaryFile()
@@ -553,7 +576,8 @@ class _Slot:
         _copy_tree(run.job['workdir'], self.inbox)
         job = {k: run.job[k] for k in ('cells', 'memory', 'seed', 'answer_names') if k in run.job}
         job.update(sandbox=self.sandbox, work=WORK if self.sandbox else str(self.inbox.parent/f'{self.inbox.name}-work'),
-                   inbox=INBOX if self.sandbox else str(self.inbox), answer_names=list(run.job.get('answer_names', ())))
+                   inbox=INBOX if self.sandbox else str(self.inbox), answer_names=list(run.job.get('answer_names', ())),
+                   keep_tmp=self.keep_tmp)
         self.run, run.t0, run.oom0 = run, time.perf_counter(), self.cg.oom_kills() if self.cg else 0
         self.send(dict(op='job', job=job))
 
