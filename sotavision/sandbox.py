@@ -279,9 +279,12 @@ def private_folders(work, # The work folder: a fresh tmpfs holding a copy of `in
     "Enter new user, mount, IPC and network namespaces with fresh size-capped tmpfs on /tmp, /var/tmp, /dev/shm and `work`"
     libc = ctypes.CDLL(None, use_errno=True)
     uid, gid = os.getuid(), os.getgid()
+    # A process that is not dumpable has its /proc files owned by root: as another user it could not write its own maps.
+    libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
     _check(libc, libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWIPC | _CLONE_NEWNET), "unshare")
     for f, s in (('setgroups', 'deny'), ('uid_map', f'{uid} {uid} 1'), ('gid_map', f'{gid} {gid} 1')):
         with open(f'/proc/self/{f}', 'w') as fh: fh.write(s)
+    libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     keep = [p for p in keep if os.path.isdir(p)]
     if keep: _check(libc, libc.mount(b'/tmp', HOST_TMP.encode(), None, _MS_BIND | _MS_REC, None), "bind /tmp")
     opts = f'size={int(disk_mb)}m,nr_inodes=10000,mode=1777'.encode()
