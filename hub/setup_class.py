@@ -101,8 +101,20 @@ def course(hub:Path, owner:str):
     write(fg/'labconfig'/'page_config.json', json.dumps({'disabledExtensions': {}}, indent=1))
 
 
+def closed_to_others(path:Path)->list:
+    "The folders on the way to `path` (itself included) that other users cannot enter: no execute bit for others"
+    path = Path(path).resolve()
+    return [str(p) for p in [*reversed(path.parents), path] if p.is_dir() and not p.stat().st_mode & 0o001]
+
+
 def main(roster_path, hub):
     if os.geteuid() != 0: sys.exit("hub/setup_class.py makes accounts and folders owned by them: run it as root (make hub).")
+    closed = closed_to_others(sys.prefix)
+    if closed:
+        sys.exit(f"The students' and instructors' servers run the course's packages from {sys.prefix}, but other users "
+                 f"cannot enter {', '.join(closed)}. Let them pass through (`chmod o+x {' '.join(closed)}`: no listing, "
+                 f"only passing), or clone and install the course (make install) under a folder everyone can enter, "
+                 f"such as /opt or /srv, then run make hub again.")
     hub = Path(hub).resolve()
     roster = read_roster(roster_path)
     instructors = roster_instructors(roster)

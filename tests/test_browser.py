@@ -154,7 +154,10 @@ def run_all(page, lab, course, name, timeout=120):
                timeout=timeout)
     page.keyboard.press('Control+s')
     # The lesson is committed with its outputs but no execution counts: saved after this run, every cell has one.
-    saved = lambda: [c for c in json.loads((course/'nbs'/name).read_text())['cells'] if c['cell_type'] == 'code']
+    def saved():
+        "The code cells of the lesson as saved; none while JupyterLab is half-way through writing it"
+        try: return [c for c in json.loads((course/'nbs'/name).read_text())['cells'] if c['cell_type'] == 'code']
+        except json.JSONDecodeError: return [{'execution_count': None}]
     wait_until(lambda: 'jp-mod-dirty' not in (page.locator('.jp-Notebook').first.get_attribute('class') or '')
                and all(c['execution_count'] for c in saved()), 'the save of the run')
     cells = saved()

@@ -5,7 +5,7 @@ in, fetch, answer (one right, one partly), validate and submit in their own serv
 each student fetches their feedback and sees their own score (screenshots: tests/artefacts/hub-*.png). Then a student's
 kernel gets a permission error on everything that is not theirs, and the formgrader turns students away.
 """
-import json, os, re, secrets, shutil, signal, socket, subprocess, tempfile, time, uuid
+import json, os, re, secrets, shutil, signal, socket, subprocess, sys, tempfile, time, uuid
 from pathlib import Path
 
 import pytest
@@ -106,6 +106,12 @@ def hub():
     env = {k: v for k, v in os.environ.items() if k not in ('VIRTUAL_ENV', 'JUPYTER_CONFIG_PATH')}
     env |= {'SOTAVISION_HUB_PASSWORD': PASSWORD, 'SOTAVISION_HUB_API_TOKEN': TOKEN}
     log = open(root.parent/f'{root.name}.log', 'w')
+    # The Hub's users run the course's .venv: let them pass through the folders above a clone in a private folder (CI's
+    # fresh clone is in a mktemp -d folder, mode 700); setup_class.py refuses to go on otherwise. Put back at the end.
+    sys.path.insert(0, str(REPO/'hub'))
+    from setup_class import closed_to_others
+    opened = {d: os.stat(d).st_mode for d in closed_to_others(REPO/'.venv')}
+    for d, mode in opened.items(): os.chmod(d, mode | 0o001)
     p = subprocess.Popen(['make', '--no-print-directory', 'hub', f'HUB_ROOT={root}', f'HUB_ROSTER={root.parent}/{root.name}-roster.csv',
                           f'HUB_PORT={port}'], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f'http://127.0.0.1:{port}'
@@ -119,9 +125,12 @@ def hub():
         else: raise AssertionError("the Hub did not answer:\n" + Path(log.name).read_text()[-4000:])
         yield Hub(url, root)
     finally:
-        os.killpg(p.pid, signal.SIGTERM)
-        try: p.wait(30)
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+            p.wait(30)
+        except ProcessLookupError: pass   # make hub had already exited (the assertion above says why)
         except subprocess.TimeoutExpired: os.killpg(p.pid, signal.SIGKILL)
+        for d, mode in opened.items(): os.chmod(d, mode)
         for u in (ADA, ALAN, GRACE):
             subprocess.run(['pkill', '-u', u], capture_output=True)
             subprocess.run(['userdel', '-r', u], capture_output=True)
