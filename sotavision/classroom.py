@@ -188,23 +188,20 @@ MOODLE_COLUMNS = ('Identifier', 'Full name', 'Email address', 'Status', 'Grade',
 def course_gradebook_url(course_dir)->tuple:
     "(db_url, course_id) of the nbgrader course in `course_dir`, as its nbgrader_config.py sets them"
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
-    root = Path(course_dir).resolve()
-    if not (root/'nbgrader_config.py').is_file(): raise ClassroomError(f"{root} is not an nbgrader course: it has no nbgrader_config.py.")
-    cfg = PyFileConfigLoader('nbgrader_config.py', path=str(root)).load_config()
-    cfg.CourseDirectory.root = str(root)
+    from sotavision.grade import course_config
+    cfg = course_config(course_dir)
     return CourseDirectory(config=cfg).db_url, cfg.CourseDirectory.get('course_id', 'default_course')
 
-def gradebook_scores(db_url:str, course_id:str, assignments=None)->tuple:
-    "({(student, assignment): score less late penalty}, {assignment: max score}) from nbgrader's gradebook at `db_url`"
-    from nbgrader.api import Gradebook
-    bin_ = str(Path(sys.executable).parent)      # nbgrader runs `alembic` from PATH
-    if bin_ not in os.environ.get('PATH', '').split(os.pathsep): os.environ['PATH'] = bin_ + os.pathsep + os.environ.get('PATH', '')
-    with Gradebook(db_url, course_id) as gb:
-        names = list(assignments or [a.name for a in sorted(gb.assignments, key=lambda a: a.name)])
-        maxes = {a: gb.find_assignment(a).max_score for a in names}
-        scores = {(s.student.id, a): s.score - (s.late_submission_penalty or 0) for a in names for s in gb.assignment_submissions(a)}
-    return scores, maxes
+def gradebook_scores(course_dir, assignments=None)->tuple:
+    "({(student, assignment): score}, {assignment: max score}) of the course in `course_dir`: the submitted rows of `report`'s grades.csv"
+    from sotavision.grade import course_config, grade_rows
+    rows = grade_rows(course_config(course_dir))   # the score less the late penalty, never below 0, as grades.csv has it
+    known = {r['assignment']: r['max_score'] for r in rows}
+    names = list(assignments or sorted(known))
+    unknown = [a for a in names if a not in known]
+    if unknown: raise ClassroomError(f"No grades of {', '.join(unknown)} in the gradebook: release and autograde it first.")
+    scores = {(r['student'], r['assignment']): r['score'] for r in rows if r['assignment'] in names and r['status'] != 'not submitted'}
+    return scores, {a: known[a] for a in names}
 
 def _pts(x:float)->str: return f"{x:.2f}"
 
@@ -241,7 +238,7 @@ def write_lms_report(course_dir, lms:str, roster_path, assignments=None, out_dir
     if lms not in LMS_ID: raise ClassroomError(f"Unknown LMS {lms!r}: use one of {', '.join(LMS_ID)}.")
     roster = read_roster(roster_path)
     out = Path(out_dir or Path(course_dir)/'reports')
-    scores, maxes = gradebook_scores(*course_gradebook_url(course_dir), assignments)
+    scores, maxes = gradebook_scores(course_dir, assignments)
     if not maxes: raise ClassroomError("The gradebook has no assignments yet: release and autograde one first.")
     nobody = [r['username'] for r in roster_students(roster) if not r[LMS_ID[lms]]]
     if nobody: print(f"Not in the {lms} file (no {LMS_ID[lms]} on the roster): {', '.join(nobody)}", file=sys.stderr)
@@ -307,7 +304,8 @@ def add_commands(sub # The `add_subparsers()` action of `sotavision-grade`'s par
 def run_lms_report(args)->int:
     "`sotavision-grade report --lms LMS --roster ROSTER.csv`, after the usual report"
     if not args.roster: return _fail("report --lms needs --roster ROSTER.csv, which holds the LMS's ids.")
+    from sotavision.grade import GradeError
     try: files = write_lms_report(args.course_dir, args.lms, args.roster)
-    except ClassroomError as e: return _fail(e)
+    except (ClassroomError, GradeError) as e: return _fail(e)
     for p in files: print(p)
     return 0
