@@ -55,61 +55,41 @@ lab-server: $(STAMP)
 	cd "$(LAB_COURSE)" && env -u MPLBACKEND JUPYTER_CONFIG_PATH="$(LAB_COURSE)" \
 	  jupyter lab --ServerApp.root_dir="$(LAB_ROOT)" --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
-# Debian's Chromium for tests/test_browser.py. Not fatal when it cannot be installed: the browser tests
-# then fail, saying what is missing.
-browser:
-	@if [ -x "$(CHROMIUM)" ]; then echo "Browser for the browser tests: $(CHROMIUM)"; \
+# $(call debian_package,PRESENT,PACKAGE,FOR): unless the shell test PRESENT passes, install Debian's PACKAGE with
+# apt-get (as root, or with sudo). Never fatal: what FOR names then fails, saying what is missing. (No commas in the
+# arguments: make splits them there.)
+define debian_package
+	@if $(1); then echo "$(3): $(2) is installed"; \
 	elif ! command -v apt-get >/dev/null; then \
-	  echo "WARNING: the browser tests need Chromium at $(CHROMIUM) and there is no apt-get here: install Chromium" \
-	       "and run make with CHROMIUM=/path/to/chromium. The browser tests will fail until then."; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "Installing Debian's chromium for the browser tests (apt-get install chromium)"; \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-	  || echo "WARNING: apt-get install chromium failed; the browser tests will fail until it is installed."; \
-	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
-	  echo "Installing Debian's chromium for the browser tests (sudo apt-get install chromium)"; \
-	  { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-	  || echo "WARNING: sudo apt-get install chromium failed; the browser tests will fail until it is installed."; \
-	else \
-	  echo "WARNING: the browser tests need Chromium at $(CHROMIUM). Install it with: sudo apt-get install chromium" \
-	       "(then run make test again). The browser tests will fail until then."; \
-	fi
+	  echo "WARNING: $(3) need Debian's $(2) and there is no apt-get here: install $(2) with your package manager."; \
+	else sudo=$$([ "$$(id -u)" = 0 ] && echo root || { command -v sudo >/dev/null && sudo -n true 2>/dev/null && echo sudo; } || echo no); \
+	  if [ "$$sudo" = no ]; then echo "WARNING: $(3) need $(2). Install it with: sudo apt-get install $(2) (then run make again)."; \
+	  else run=$$([ "$$sudo" = sudo ] && echo sudo); echo "Installing Debian's $(2) for $(3) ($${run:+sudo }apt-get install $(2))"; \
+	    { $$run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null 2>&1 || \
+	      { $$run apt-get update -qq && $$run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; }; } \
+	    || echo "WARNING: apt-get install $(2) failed; $(3) will fail until it is installed."; fi; fi
+endef
+
+# Debian's Chromium for tests/test_browser.py (elsewhere: CHROMIUM=/path/to/chromium).
+browser:
+	$(call debian_package,[ -x "$(CHROMIUM)" ],chromium,the browser tests)
 
 # Debian's bubblewrap, the sandbox `sotavision-grade autograde` runs every submission in (grader/README.md).
-# Not fatal when it cannot be installed: grading then stops with a message naming this target.
 .PHONY: sandbox
 sandbox:
-	@if command -v bwrap >/dev/null; then echo "Grading sandbox: $$(command -v bwrap)"; \
-	elif ! command -v apt-get >/dev/null; then \
-	  echo "WARNING: grading needs bubblewrap (bwrap) and there is no apt-get here: install bubblewrap with your package manager."; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "Installing Debian's bubblewrap, the grading sandbox (apt-get install bubblewrap)"; \
-	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; }; } \
-	  || echo "WARNING: apt-get install bubblewrap failed; grading will fail until it is installed."; \
-	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
-	  echo "Installing Debian's bubblewrap, the grading sandbox (sudo apt-get install bubblewrap)"; \
-	  { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; } \
-	  || echo "WARNING: sudo apt-get install bubblewrap failed; grading will fail until it is installed."; \
-	else \
-	  echo "WARNING: grading needs bubblewrap. Install it with: sudo apt-get install bubblewrap"; \
-	fi
+	$(call debian_package,command -v bwrap >/dev/null,bubblewrap,grading and its tests)
 
-test: sandbox
-test-py: sandbox
-test-nbs: sandbox
-
-test: data browser
+test: data browser sandbox
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-nbs test-docs test-py && \
 	echo "make test: all passed in $$(( $$(date +%s) - start )) s"
 
 # The library and grading notebooks through nbdev-test. The lessons (00-12) are run by tests/test_lessons.py
 # instead, as a student's Run All runs them: a real kernel, every cell.
-test-nbs: $(STAMP)
+test-nbs: $(STAMP) sandbox
 	OMP_NUM_THREADS=1 nbdev-test --n-workers 2 --timing --skip-file-re '^(0[0-9]|1[0-2])_'
 
-test-py: $(STAMP) browser classroom
+test-py: $(STAMP) browser sandbox classroom
 	python -m pytest tests/ -p no:cacheprovider -ra --durations=15
 
 # The offline half of the docs build: every page processed into _proc/ (tests/test_docs.py checks it;
@@ -158,13 +138,9 @@ $(CLASS_STAMP): $(STAMP) pyproject.toml
 	$(VENV)/bin/python -m pip install -c constraints.txt -e ".[dev,class]"
 	@touch $@
 
+# Debian's PostgreSQL server (PG_BIN), for a gradebook in PostgreSQL; tests/test_gradebook_postgres.py starts its own.
 postgres:
-	@if [ -x "$(PG_BIN)/initdb" ]; then echo "PostgreSQL server: $(PG_BIN)"; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's postgresql (apt-get install postgresql)"; \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } \
-	  || echo "WARNING: apt-get install postgresql failed; the PostgreSQL gradebook tests will fail until it is installed."; \
-	else echo "WARNING: no PostgreSQL server at $(PG_BIN): install it (sudo apt-get install postgresql) or set PG_BIN."; fi
+	$(call debian_package,[ -x "$(PG_BIN)/initdb" ],postgresql,the PostgreSQL gradebook tests)
 
 hub-proxy:
 	@if [ -x $(VENV)/hub-proxy/node_modules/.bin/configurable-http-proxy ]; then echo "Hub proxy: $(VENV)/hub-proxy"; \
