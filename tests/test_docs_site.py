@@ -15,8 +15,7 @@ from test_browser import browser, page, shot   # noqa: F401 (pytest fixtures: De
 ROOT = Path(__file__).resolve().parents[1]
 # The lesson whose page must show a plot and a table: Imagenette's show_batch and fastai's training-results table.
 LESSON = '07_imagenette.ipynb'
-RUN_IT = (f"Execute it in tiny mode and commit it with its outputs: `.venv/bin/jupyter nbconvert --to notebook --execute "
-          f"--inplace nbs/{LESSON}` then `.venv/bin/nbdev-clean` (the lessons are committed with their outputs, issue 14).")
+RUN_IT = f"Run it and save its outputs with `make outputs LESSON=nbs/{LESSON}`, then commit it (lessons carry their outputs)."
 
 
 def _outputs(nb_path):

@@ -5,7 +5,7 @@ JupyterLab. So these tests run each lesson through nbclient (what JupyterLab's k
 ipykernel) at tiny scale, offline, from a copy, and check the outputs that GitHub and the docs site show.
 `make outputs` (tests/run_lessons.py --save) re-makes those outputs.
 """
-import json, re, subprocess, sys, time
+import json, re, sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -93,12 +93,7 @@ def test_outputs_are_small():
 
 def test_processed_pages_keep_the_outputs():
     """Does nbdev-proc-nbs (what the docs site is built from) keep a lesson's plots and tables?"""
-    name = '06_transfer.ipynb'
-    src, dst = ROOT/'nbs'/name, ROOT/'_proc'/name
-    if not dst.exists() or dst.stat().st_mtime < src.stat().st_mtime:
-        r = subprocess.run([str(Path(sys.executable).parent/'nbdev-proc-nbs'), '--file-glob', name], cwd=ROOT,
-                           capture_output=True, text=True, timeout=900)
-        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    outs = [o for c in json.loads(dst.read_text())['cells'] for o in c.get('outputs', [])]
+    from test_docs import _processed
+    outs = [o for c in _processed('06_transfer.ipynb')['cells'] for o in c.get('outputs', [])]
     assert any('image/png' in o.get('data', {}) for o in outs), 'a plot in the processed page'
     assert any('<table' in ''.join(o.get('data', {}).get('text/html', '')) for o in outs), 'a table in the processed page'
