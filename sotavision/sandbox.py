@@ -537,8 +537,9 @@ class _Slot:
         ctl_r, ctl_w = os.pipe()
         code = f"from sotavision.sandbox import serve; serve({ctl_w}, {list(preload)!r})"
         env = _sandbox_env()
-        self.keep_tmp = _under_tmp(_sandbox_binds()) if sandbox else []
-        if sandbox: cmd = bwrap_args(self.inbox, _sandbox_binds(), env) + [sys.executable, '-c', code]
+        binds = _sandbox_binds() if sandbox else []
+        self.keep_tmp = _under_tmp(binds)
+        if sandbox: cmd = bwrap_args(self.inbox, binds, env) + [sys.executable, '-c', code]
         else: cmd, env = [sys.executable, '-c', code], {**os.environ, **env, 'HOME': str(self.inbox.parent)}
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, pass_fds=[ctl_w],
