@@ -162,6 +162,7 @@ def _shape(v)->str: return '(' + ', '.join(map(str, v)) + (',)' if len(v) == 1 e
 def compare(got, want, # Encoded values: `got` from the submission, `want` from the reference
             rtol:float=0., atol:float=0., # Tolerance of numbers: |got - want| <= atol + rtol * |want|
             dtype:bool=True, # Arrays must have the reference's dtype
+            reveal:bool=True, # Say what the expected value is (False: only how `got` differs, as in a hidden test's feedback)
             depth:int=0)->str:
     "How the encoded `got` differs from the encoded `want`, in words; '' when it does not"
     if depth > MAX_DEPTH: return "it is nested too deeply"
@@ -182,30 +183,34 @@ def compare(got, want, # Encoded values: `got` from the submission, `want` from 
         if bad:
             k, a, b = first
             where = '' if not gs else f" at index {list(_unravel(k, gs))}"
-            return f"{bad} of its {len(gd)} numbers differ from the expected ones; the first{where} is {_short(a, 30)}, it should be {_short(b, 30)}"
+            return (f"{bad} of its {len(gd)} numbers differ from the expected ones; the first{where} is {_short(a, 30)}"
+                    + (f", it should be {_short(b, 30)}" if reveal else ''))
         return ''
     if isinstance(want, dict) and 'list' in want:
         if not (isinstance(got, dict) and isinstance(got.get('list'), list)): return f"it is {_short(got)}; it should be a list or a tuple"
         if len(got['list']) != len(want['list']): return f"it has {len(got['list'])} items; it should have {len(want['list'])}"
         for k, (a, b) in enumerate(zip(got['list'], want['list'])):
-            why = compare(a, b, rtol, atol, dtype, depth + 1)
+            why = compare(a, b, rtol, atol, dtype, reveal, depth + 1)
             if why: return f"item {k}: {why}"
         return ''
     if isinstance(want, dict) and 'dict' in want:
         if not (isinstance(got, dict) and isinstance(got.get('dict'), list) and all(isinstance(p, list) and len(p) == 2 for p in got['dict'])):
             return f"it is {_short(got)}; it should be a dict"
         gk, wk = [json.dumps(k) for k, _ in got['dict']], [json.dumps(k) for k, _ in want['dict']]
-        if sorted(gk) != sorted(wk): return f"its keys are {_short(sorted(gk))}; they should be {_short(sorted(wk))}"
+        if sorted(gk) != sorted(wk): return f"its keys are {_short(sorted(gk))}; " + (f"they should be {_short(sorted(wk))}" if reveal else "they are not the expected ones")
         gv = dict(zip(gk, (v for _, v in got['dict'])))
         for k, (_, b) in zip(wk, want['dict']):
-            why = compare(gv[k], b, rtol, atol, dtype, depth + 1)
+            why = compare(gv[k], b, rtol, atol, dtype, reveal, depth + 1)
             if why: return f"key {k}: {why}"
         return ''
     if _num(want) is not None and not isinstance(want, bool):
         g = _num(got)
-        if g is None: return f"it is {_short(got)}; it should be the number {_short(want)}"
-        return '' if _close(g, _num(want), rtol, atol) else f"it is {_short(got)}; it should be {_short(want)}"
-    return '' if type(got) == type(want) and got == want else f"it is {_short(got)}; it should be {_short(want)}"
+        if g is None: return f"it is {_short(got)}; it should be " + (f"the number {_short(want)}" if reveal else "a number")
+        return '' if _close(g, _num(want), rtol, atol) else _differs(got, want, reveal)
+    return '' if type(got) == type(want) and got == want else _differs(got, want, reveal)
+
+def _differs(got, want, reveal:bool)->str:
+    return f"it is {_short(got)}; " + (f"it should be {_short(want)}" if reveal else "that is not the expected value")
 
 def _unravel(k:int, shape:list):
     res = []
@@ -283,6 +288,7 @@ def check_records(x)->list:
 
 def verdict(got, # What the submission's cell recorded (untrusted: a list of dicts, only `value` read)
             want:list, # What the solution's cell recorded
+            reveal:bool=True, # Say what the expected values are
            )->str:
     "Why the recorded values `got` are not the reference's `want`, for the student; '' when they are"
     if got is None: return "the grader could not read the values this test checks (they were missing, malformed or larger than it reads)"
@@ -291,7 +297,7 @@ def verdict(got, # What the submission's cell recorded (untrusted: a list of dic
                                   "the test stopped early, or your code changed the checks")
         g = got[k].get('value') if isinstance(got[k], dict) else None
         tol = dict(rtol=w.get('rtol', 0.), atol=w.get('atol', 0.), dtype=w.get('dtype', True)) if w['kind'] == 'close' else {}
-        try: why = compare(g, w['value'], **tol)
+        try: why = compare(g, w['value'], reveal=reveal, **tol)
         except RecursionError: why = "it is nested too deeply"
         if why: return f"{w['what']}: {why}." + (f"\n{w['hint']}" if w.get('hint') else '')
     if len(got) > len(want): return f"this test checks {len(want)} values, and {len(got)} were recorded: your code added checks"

@@ -8,11 +8,13 @@ code that rebinds what the tests rely on."""
 __all__ = ['HIDDEN_RE', 'WATCHED_MODULES', 'WATCHED_CLASSES', 'FILE_LIMIT', 'FILES_LIMIT', 'PRELOAD', 'CGROUP_ROOT', 'WORK',
            'INBOX', 'HOST_TMP', 'LINE_LIMIT', 'NOTEBOOK_OUTPUT_LIMIT', 'nbgrader_meta', 'cell_source', 'cell_role',
            'strip_hidden', 'merge_submission', 'Watch', 'run_cell', 'SandboxError', 'drop_capabilities',
-           'private_folders', 'apply_limits', 'seed_everything', 'serve', 'bwrap_args', 'start_slots', 'run_notebooks']
+           'private_folders', 'apply_limits', 'seed_everything', 'cell_seed', 'serve', 'bwrap_args', 'start_slots',
+           'run_notebooks']
 
 # %% ../nbs/85_sandbox.ipynb #bc683ae3
-import ast, base64, ctypes, io, json, linecache, os, random, re, resource, select, shutil, signal, subprocess, sys, tempfile, time, traceback, uuid
+import ast, base64, ctypes, io, json, linecache, os, random, re, resource, select, shutil, signal, subprocess, sys, tempfile, time, traceback, uuid, zlib
 from pathlib import Path
+from .checks import check_records
 
 # %% ../nbs/85_sandbox.ipynb #14390d17
 def nbgrader_meta(cell:dict)->dict:
@@ -313,6 +315,12 @@ def seed_everything(seed:int=0):
     if 'numpy' in sys.modules: sys.modules['numpy'].random.seed(seed)
     if 'torch' in sys.modules: sys.modules['torch'].manual_seed(seed)
 
+def cell_seed(seed:int, # The seed of the whole run
+              name:str, # The test cell's grade id
+             )->int:
+    "The seed a test cell starts with: the same in the solution's reference run and in every submission"
+    return (seed + zlib.crc32(name.encode())) % 2**32
+
 # %% ../nbs/85_sandbox.ipynb #05b83c2a
 def _send(fd:int, msg:dict):
     "Write `msg` as one JSON line to the file descriptor `fd`"
@@ -330,6 +338,14 @@ def _written_files(work, inbox, limit:int=FILE_LIMIT, total:int=FILES_LIMIT)->li
         if (Path(inbox)/rel).is_file() and (Path(inbox)/rel).read_bytes() == data: continue
         res.append((rel, data)); used += len(data)
     return res
+
+def _take_records():
+    "What the checks of the cell that just ran recorded (`sotavision.checks`), emptied; None when they cannot be sent"
+    try:
+        from sotavision.checks import take_records, RECORD_LIMIT
+        r = take_records()
+        return r if len(json.dumps(r)) <= RECORD_LIMIT else None
+    except Exception: return None
 
 def _child(job:dict, out:int):
     "Run the notebook of `job` in this fresh process; report each cell on the file descriptor `out`"
@@ -356,12 +372,17 @@ def _child(job:dict, out:int):
     import builtins
     ns = {'__name__': '__main__', '__builtins__': builtins, 'get_ipython': lambda: _Shell()}
     watch = Watch(ns, job.get('answer_names', ()))
+    names = job.get('names') or {}
     for i, role, src in job['cells']:
         _send(out, dict(ev='start', i=i))
+        if role == 'test':  # each test starts from the same seed and with no records, in the reference run as here
+            seed_everything(cell_seed(job.get('seed', 0), str(names.get(i, i))))
+            _take_records()
         rebound = watch.check() if role in ('test', 'template') else []
         before = {k: id(v) for k, v in ns.items()}
         res = run_cell(src, ns, f'<cell-{i}>', job.get('output_limit', 20_000))
         res['rebound'] = rebound
+        if role == 'test': res['records'] = _take_records()
         if role in ('test', 'template'):
             during = watch.check(names=False)
             if during and role == 'test':
@@ -524,7 +545,7 @@ def _sandbox_env()->dict:
                 SOTAVISION_SCALE='tiny')
 
 # %% ../nbs/85_sandbox.ipynb #7f9cc3c1
-LINE_LIMIT, NOTEBOOK_OUTPUT_LIMIT = 2**20, 2**20
+LINE_LIMIT, NOTEBOOK_OUTPUT_LIMIT = 2**22, 2**20
 
 class _Slot:
     "A worker slot: a sandbox whose first process runs `serve`, with its cgroup and its inbox folder"
@@ -578,7 +599,7 @@ class _Slot:
         "Put the files of `run`'s job in the inbox and start its notebook"
         for p in self.inbox.iterdir(): shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
         _copy_tree(run.job['workdir'], self.inbox)
-        job = {k: run.job[k] for k in ('cells', 'memory', 'seed', 'answer_names') if k in run.job}
+        job = {k: run.job[k] for k in ('cells', 'memory', 'seed', 'answer_names', 'names') if k in run.job}
         job.update(sandbox=self.sandbox, work=WORK if self.sandbox else str(self.inbox.parent/f'{self.inbox.name}-work'),
                    inbox=INBOX if self.sandbox else str(self.inbox), answer_names=list(run.job.get('answer_names', ())),
                    keep_tmp=self.keep_tmp)
@@ -660,7 +681,8 @@ class _Run:
                 self.problems.append(f"cell {self._name(i)} ran past the {self.timeout:g} s limit")
             sec = res.get('seconds')
             rebound = [_text(r, 100) for r in (res.get('rebound') if isinstance(res.get('rebound'), list) else [])[:20]]
-            self.cells[i] = dict(outputs=outputs, seconds=float(sec) if isinstance(sec, (int, float)) else None, rebound=rebound)
+            self.cells[i] = dict(outputs=outputs, seconds=float(sec) if isinstance(sec, (int, float)) else None, rebound=rebound,
+                                 records=check_records(res.get('records')))
             self.current, self.deadline = None, None
 
     def tick(self, slot, now:float):
