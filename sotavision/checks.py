@@ -235,12 +235,11 @@ def check_close(got, # The value your code computed: a tensor, an array, a numbe
                 rtol:float=1e-5, atol:float=1e-8, # Tolerance, as in torch.allclose
                 dtype:bool=True, # Whether a tensor must have the expected dtype
                ):
-    "Record `got` for the grader, to compare with the solution's at this tolerance; with `want`, also check it here"
+    "Record `got` for the grader, to compare with the solution's at this tolerance; with `want`, also check it here. Returns None"
     g = _record('close', got, what, hint, rtol=rtol, atol=atol, dtype=dtype)
     if want is not None:
         why = compare(g, encode(want), rtol, atol, dtype)
         if why: _fail(what, why, hint)
-    return got
 
 def check_equal(got, # The value your code computed
                 want=None, # The expected value, in visible tests only (the grader takes it from the solution)
@@ -252,7 +251,6 @@ def check_equal(got, # The value your code computed
     if want is not None:
         why = compare(g, encode(want))
         if why: _fail(what, why, hint)
-    return got
 
 def raised(f, *args, **kwargs):
     "The names of the built-in exception classes of what `f(*args, **kwargs)` raises (most specific first), or None"
@@ -271,7 +269,6 @@ def check_raises(f, # The function under test
     _record('equal', names, what, hint)
     if exc is not None and exc.__name__ not in (names or []):
         _fail(what, f"it raised {names[0] if names else 'nothing'}; it should raise {exc.__name__}", hint)
-    return names
 
 def take_records()->list:
     "What the checks recorded since the last call, emptied"

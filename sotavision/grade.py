@@ -406,24 +406,23 @@ def reference_jobs(cfg:Config, assignment:str, scratch:Path, memory:int, seed:in
                                                             answer_names=sorted(_answer_names(src_nb)))
     return jobs, cached
 
-def reference(key:tuple, job:dict, res:dict, assignment:str)->dict:
-    "grade_id -> what each test cell recorded in the solution's run `res`, saved to its cache; a GradeError if a test fails there"
+def reference(key:tuple, job:dict, res:dict, assignment:str)->tuple:
+    "(grade_id -> what each test cell recorded in the solution's run `res`, problems): the cells the solution fails are left out, and nothing is cached then"
     _, stem, cache = key
     where = f"the solution of {assignment}/{stem}.ipynb"
-    fix = f"Fix it in the source folder, check it with `sotavision-grade check {assignment}`, and grade again."
-    if res.get('setup_error'): raise GradeError(f"{where} could not run: {res['setup_error']}. {fix}")
-    ref = {}
+    if res.get('setup_error'): return {}, [f"{where} could not run: {res['setup_error']}"]
+    ref, probs = {}, []
     for i, role, _ in job['cells']:
         if role != 'test': continue
         cell, gid = res['cells'].get(i) or {}, job['names'][i]
-        why = failure(cell)
-        if why or cell.get('records') is None:
-            raise GradeError(f"{where} fails its own test cell {gid}: {why or 'its recorded values could not be read'}. {fix}")
-        ref[gid] = cell['records']
-    Path(cache).parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(cache).with_suffix('.tmp')
-    tmp.write_text(json.dumps(ref)); tmp.replace(cache)
-    return ref
+        why = failure(cell) or ('' if cell.get('records') is not None else 'its recorded values could not be read')
+        if why: probs.append(f"{where} fails its own test cell {gid} ({why}), so that test has no reference")
+        else: ref[gid] = cell['records']
+    if not probs:
+        Path(cache).parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(cache).with_suffix('.tmp')
+        tmp.write_text(json.dumps(ref)); tmp.replace(cache)
+    return ref, probs
 
 def apply_reference(nb:dict, # An executed notebook (outputs in its cells)
                     run:dict, # Its run, from `run_notebooks`: the values each cell recorded
@@ -464,6 +463,7 @@ def autograde(cfg:Config, assignment:str,
               processes:int=256, # Processes and threads a submission may start
               seed:int=0, # Seed of Python's, NumPy's and PyTorch's generators, the same for every submission
               progress:bool=True, # Show a progress bar on stderr
+              reference_problems:list=None, # Where to list the solution's failing tests instead of stopping with a GradeError
              )->list:
     "Autograde every submission of `assignment` in parallel; one row per student with score, status, time and problems"
     memory, slots = parse_size(memory), []
@@ -483,7 +483,12 @@ def autograde(cfg:Config, assignment:str,
             runs = run_notebooks({**ref_jobs, **plan}, n_jobs=jobs, timeout=timeout, progress=_bar if progress else None, sandbox=sandbox,
                                  notebook_timeout=notebook_timeout, memory=memory, processes=processes, started=slots)
         finally: shutil.rmtree(scratch, ignore_errors=True)
-        for k, job in ref_jobs.items(): refs[k[1]] = reference(k, job, runs.pop(k), assignment)
+        for k, job in ref_jobs.items():
+            refs[k[1]], probs = reference(k, job, runs.pop(k), assignment)
+            if probs and reference_problems is None: raise GradeError(
+                f"{probs[0]}. Fix it in the source folder, check it with `sotavision-grade check {assignment}`, and grade again: "
+                "grading against a broken solution would mark right answers wrong.")
+            (reference_problems if reference_problems is not None else []).extend(probs)
     except SandboxError as e: raise GradeError(f"{e.strerror or e}. Install bubblewrap with `make sandbox`, or run with --no-sandbox "
                                                "(the submissions then run without isolation).") from None
     finally:
@@ -877,14 +882,14 @@ def check_assignment(cfg:Config, assignment:str, fixtures=None # Folder of wrong
             path = _fixture_notebook(src, fx)
             (sub/f"wrong-{fx['name']}"/assignment).mkdir(parents=True)
             (sub/f"wrong-{fx['name']}"/assignment/path.name).write_text(json.dumps(with_wrong_answer(_read_nb(path), fx)))
-        try: got = {r['student']: r for r in autograde(tcfg, assignment, progress=False)}
-        except GradeError as e: return [str(e)], "not graded"
+        ref_probs = []
+        got = {r['student']: r for r in autograde(tcfg, assignment, progress=False, reference_problems=ref_probs)}
         tests = [pts for p in rel.glob('*.ipynb') for kind, pts in graded_cells(_read_nb(p)).values() if kind == 'test']
         summary = (f"{len(tests)} test cells: the solution scores {got['solution']['score']:g} of {sum(tests):g}, the untouched "
                    f"notebook {got['untouched']['score']:g}; {got['solution']['max_score'] - sum(tests):g} more points are graded by hand; "
                    f"{len(wrong)} wrong answers")
         with gradebook(tcfg) as gb: fprobs = fixture_problems(gb, assignment, src, wrong)
-        return assignment_problems(tcfg, assignment) + fprobs + reference_problems(tcfg, assignment), summary
+        return assignment_problems(tcfg, assignment) + fprobs + ref_probs + reference_problems(tcfg, assignment), summary
 
 # %% ../nbs/90_grade.ipynb #64026fcd
 def _cfg(args)->Config:
