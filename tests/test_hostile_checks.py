@@ -42,7 +42,7 @@ ATTACKS = {
     # Frame walking: the grader's list of cells, its softmax tests replaced by `pass`.
     'frame-walk': ("import sys\n_f = sys._getframe()\nwhile _f is not None:\n    _j = _f.f_locals.get('job')\n"
                    "    if isinstance(_j, dict) and 'cells' in _j:\n        for _c in _j['cells']:\n"
-                   "            if _c[1] == 'test' and '_softmax(' in _c[2]: _c[2] = 'pass'\n    _f = _f.f_back\n", 'same'),
+                   "            if _c[1] == 'test' and 'def _softmax(' in _c[2]: _c[2] = 'pass'\n    _f = _f.f_back\n", 'same'),
     # Frame walking to the result channel: forged 'done' reports for the softmax tests, with the visible
     # test's expected values as their records, sent before the tests run.
     'forges-results': ("import sys, os, json, torch, torch.nn.functional as F\nfrom sotavision.checks import encode\n"
@@ -50,7 +50,7 @@ ATTACKS = {
                        "_out, _job = _f.f_locals['out'], _f.f_locals['job']\n"
                        "_x = torch.tensor([[1., 2., 3.], [0., 0., 0.], [-2., 0., 5.], [0.5, -0.5, 2.]])\n"
                        "_rec = [dict(kind='close', value=encode(F.softmax(_x, -1)), what='', hint='')] * 40\n"
-                       "for _i, _role, _s in _job['cells']:\n    if _role == 'test' and '_softmax(' in _s:\n"
+                       "for _i, _role, _s in _job['cells']:\n    if _role == 'test' and 'def _softmax(' in _s:\n"
                        "        for _m in (dict(ev='start', i=_i), dict(ev='done', i=_i, res=dict(outputs=[], records=_rec, seconds=0.1))):\n"
                        "            os.write(_out, (json.dumps(_m) + '\\n').encode())\n", 'same'),
     # A thread that keeps overwriting what the checks record with values of its own.
