@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['LOSS_REFS', 'RECORD_LIMIT', 'MAX_DEPTH', 'RECORDS', 'resolve_refs', 'reference_calls', 'assert_from_scratch',
            'CheckFailed', 'encode', 'compare', 'check_close', 'check_equal', 'raised', 'check_raises', 'take_records',
-           'check_records', 'verdict', 'as_numbers']
+           'check_records', 'verdict', 'as_numbers', 'choice_letters', 'method_name', 'word_answer', 'as_number']
 
 # %% ../nbs/91_checks.ipynb #4a857080
 import importlib, inspect, types
@@ -110,7 +110,7 @@ def assert_from_scratch(f, # The student's function
     return res
 
 # %% ../nbs/91_checks.ipynb #14d9a4a0
-import json, math, numbers
+import json, math, numbers, re
 
 RECORD_LIMIT = 2**20 # Characters of JSON the checks of one test cell may record
 MAX_DEPTH = 20 # Nesting of lists and dicts a recorded value may have
@@ -308,4 +308,31 @@ def as_numbers(x)->list:
     if isinstance(x, (list, tuple)) and len(x) == 1 and isinstance(x[0], (list, tuple)): x = x[0]
     if not isinstance(x, (list, tuple)) or any(isinstance(v, (bool, str)) for v in x): return None
     try: return [float(v) for v in x]
+    except (TypeError, ValueError): return None
+
+# %% ../nbs/91_checks.ipynb #44400fb1
+def choice_letters(x, # A str of choice letters, or a list, tuple or set of them
+                  )->list:
+    "The choice letters in `x`, in order: 'e, A', '(e) and (a)', 'e then a', 'ea' and ['e', 'a'] all give ['e', 'a']"
+    s = ' '.join(map(str, x)) if isinstance(x, (list, tuple, set, frozenset)) else str(x)
+    return [c for tok in re.findall(r'[a-z]+', re.sub(r'\b(and|then)\b', ' ', s.lower())) for c in tok]
+
+# %% ../nbs/91_checks.ipynb #f776669d
+def method_name(x, # The name as written: 'learn.fine_tune()', 'fine_tune', '`FineTune`'
+               )->str:
+    "A method's name without its object, brackets, case or underscores: 'learn.Fit_One_Cycle()' gives 'fitonecycle'"
+    s = str(x).strip().strip('`').split('(')[0]
+    return re.sub(r'[^a-z0-9]', '', re.split(r'[.=]', s)[-1].lower())
+
+# %% ../nbs/91_checks.ipynb #5d263c9e
+def word_answer(x, # The answer as written
+               )->str:
+    "`x` as lower-case letters only: ' Yes. ' gives 'yes'"
+    return re.sub(r'[^a-z]', '', str(x).lower())
+
+# %% ../nbs/91_checks.ipynb #bf2eee4d
+def as_number(x, # A number, a numeric str, or a one-element array or tensor
+             )->float:
+    "`x` as a float (x: a number, a numeric str, a one-element array or tensor); None when it is not one"
+    try: return float(x.item() if hasattr(x, 'item') else x)
     except (TypeError, ValueError): return None
