@@ -6,7 +6,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, GetGrades
 
-from sotavision.grade import HideHiddenTracebacks, ProtectStudentText, RemoveGraderCells, ScrubFeedbackOutputs
+from sotavision.grading.preprocessors import HideHiddenTracebacks, ProtectStudentText, RemoveGraderCells, ScrubFeedbackOutputs
 
 c = get_config()  # noqa: F821 (traitlets provides get_config)
 here = os.path.dirname(os.path.abspath(__file__))

@@ -3,7 +3,7 @@ fresh /tmp shows it again, and what one notebook leaves in /tmp never reaches th
 import shutil
 from pathlib import Path
 
-from sotavision.sandbox import run_notebooks, _sandbox_binds, _under_tmp
+from sotavision.grading.pool import run_notebooks, _sandbox_binds, _under_tmp
 
 REPO = Path(__file__).resolve().parents[1]
 
