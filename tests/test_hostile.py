@@ -268,7 +268,7 @@ def test_nothing_survives_into_the_next_notebook(tmp_path):
     from sotavision.grading.pool import _sandbox_binds, _under_tmp
     # a course under /tmp (CI's fresh clone) shows again, read-only, in each notebook's fresh /tmp: nothing else may
     kept = {Path(p).relative_to('/tmp').parts[0] for p in _under_tmp(_sandbox_binds())}
-    files, alone = res['b']['cells'][0]['outputs'][0]['text'].rsplit(' ', 1)
+    files, alone = res['b'].cells[0]['outputs'][0]['text'].rsplit(' ', 1)
     assert [f for f in ast.literal_eval(files) if f not in kept] == [] and alone == 'True\n', res
 
 
@@ -333,8 +333,8 @@ def test_notebook_graded_again_when_its_sandbox_is_killed_from_outside(tmp_path)
     res = run_notebooks({'a': job}, n_jobs=1, timeout=20, preload=['json'])['a']
     t.join()
     assert killed, "the test never found the sandbox's first process"
-    assert [res['cells'][i]['outputs'] for i in (0, 1)] == [[], []], res
-    assert any('graded again' in p for p in res['problems']), res['problems']
+    assert [res.cells[i]['outputs'] for i in (0, 1)] == [[], []], res
+    assert any('graded again' in p for p in res.problems), res.problems
 
 
 def test_without_the_sandbox_notebooks_still_run_with_their_time_limit(tmp_path):
@@ -344,5 +344,5 @@ def test_without_the_sandbox_notebooks_still_run_with_their_time_limit(tmp_path)
     job = dict(cells=[(0, 'answer', "import os\nprint(open('data.txt').read(), os.environ['NBGRADER_EXECUTION'])"),
                       (1, 'answer', "while True: pass"), (2, 'test', "assert 1")], workdir=str(tmp_path), memory=2**30)
     r = run_notebooks({'a': job}, timeout=1, preload=['json'], sandbox=False)['a']
-    assert r['cells'][0]['outputs'][0]['text'] == '42 autograde\n'
-    assert r['cells'][1]['outputs'][-1]['ename'] == 'CellTimeout' and r['cells'][2]['outputs'] == []
+    assert r.cells[0]['outputs'][0]['text'] == '42 autograde\n'
+    assert r.cells[1]['outputs'][-1]['ename'] == 'CellTimeout' and r.cells[2]['outputs'] == []

@@ -11,9 +11,9 @@ import ast, json, os, re, shutil, sys, tempfile, uuid
 from pathlib import Path
 from traitlets.config import Config
 from ..checks import verdict
-from .course import GradeError, _released, course_path, course_root, due_date, gradebook, late_penalty, late_settings, scores, submitted_students
+from .course import GradeError, Status, _released, course_path, course_root, due_date, gradebook, late_penalty, late_settings, scores, submitted_students
 from .notebook import _read_nb, cell_role, cell_source, mark_schemes, merge_submission, nbgrader_meta, with_mark_schemes
-from .pool import run_notebooks, start_slots
+from .pool import Job, NotebookRun, run_notebooks, start_slots
 from .sandbox import SandboxError
 
 # %% ../../nbs/84_grading_autograde.ipynb #2ff11e9e
@@ -85,16 +85,16 @@ def _plan(cfg:Config, assignment:str, students:list, scratch:Path, memory:int, s
             nb, why = _read_submission(sub/s/assignment/rel_path.name)
             key = (s, rel_path.stem)
             if why and nb is None and (sub/s/assignment/rel_path.name).exists():
-                info[key] = dict(status='not graded', why=why, nb=release_nb, problems=[why]); continue
+                info[key] = dict(status=Status.NOT_GRADED, why=why, nb=release_nb, problems=[why]); continue
             try:
                 merged, probs = merge_submission(release_nb, full, nb)
                 merged = with_mark_schemes(merged, schemes)  # outputs go back to cells by their ids, never list positions
             except Exception as e:  # whatever is wrong with one submission costs only that submission
                 why = f"{rel_path.name} is not a valid notebook: {type(e).__name__}: {str(e)[:120]}"
-                info[key] = dict(status='not graded', why=why, nb=release_nb, problems=[why]); continue
+                info[key] = dict(status=Status.NOT_GRADED, why=why, nb=release_nb, problems=[why]); continue
             if nb is None: probs = [why]
             elif not nb['cells']: probs.append(f"{rel_path.name} has no cells")
-            info[key] = dict(status='missing' if nb is None else 'graded', nb=merged, problems=probs)
+            info[key] = dict(status=Status.MISSING if nb is None else Status.GRADED, nb=merged, problems=probs)
             if nb is None: continue  # a missing notebook scores 0 without running, as in nbgrader
             wd = scratch/f"{s}--{rel_path.stem}"
             wd.mkdir(parents=True)
@@ -102,7 +102,7 @@ def _plan(cfg:Config, assignment:str, students:list, scratch:Path, memory:int, s
             _copy_files(rel, wd)
             code = [(c['id'], cell_role(c), cell_source(c)) for c in merged['cells'] if c['cell_type'] == 'code']
             names = {c['id']: nbgrader_meta(c).get('grade_id') or c['id'] for c in merged['cells']}
-            jobs[key] = dict(cells=code, names=names, workdir=str(wd), memory=memory, seed=seed, answer_names=answers)
+            jobs[key] = Job(cells=code, names=names, workdir=str(wd), memory=memory, seed=seed, answer_names=sorted(answers))
     return jobs, info
 
 # %% ../../nbs/84_grading_autograde.ipynb #48b321d2
@@ -138,12 +138,12 @@ def _note_cell(problems:list, status:str)->dict:
     return dict(cell_type='markdown', id=uuid.uuid4().hex[:8], metadata={'sotavision': 'grader-note'},
                 source=head + ''.join(f"\n- {p}" for p in problems))
 
-def _executed(nb:dict, run:dict, memory:int)->dict:
+def _executed(nb:dict, run:NotebookRun, memory:int)->dict:
     "A copy of the merged notebook `nb` with the outputs of `run` in its code cells"
     nb = json.loads(json.dumps(nb))
     for c in nb['cells']:
-        if c['cell_type'] == 'code' and c.get('id') in run['cells']:
-            c['outputs'] = run['cells'][c['id']]['outputs']
+        if c['cell_type'] == 'code' and c.get('id') in run.cells:
+            c['outputs'] = run.cells[c['id']]['outputs']
             _memory_note(c, memory)
     return nb
 
@@ -175,8 +175,8 @@ def _save(gb, cfg:Config, assignment:str, student:str, nbs:dict, late:dict, due,
             node = from_dict(c)
             if m.get('grade'):
                 g = gb.find_grade(m['grade_id'], name, assignment, student)
-                if status == 'not graded': g.auto_score = None
-                elif status == 'missing': g.auto_score = 0.
+                if status == Status.NOT_GRADED: g.auto_score = None
+                elif status == Status.MISSING: g.auto_score = 0.
                 elif m.get('solution'): g.auto_score = 0. if m.get('checksum') == compute_checksum(node) else None
                 elif c['cell_type'] == 'code':
                     g.auto_score = test_score(c, float(m.get('points', 0)))
@@ -191,7 +191,7 @@ def _save(gb, cfg:Config, assignment:str, student:str, nbs:dict, late:dict, due,
         nbrec.late_submission_penalty = late_penalty(score, secs_late, late['late_policy'], late['late_penalty_per_day'], late['late_penalty_cap'])
         (out/f"{name}.ipynb").write_text(json.dumps(nb, indent=1))
     gb.db.commit()
-    status = 'not graded' if 'not graded' in statuses else 'missing' if statuses == {'missing'} else 'graded'
+    status = Status.NOT_GRADED if Status.NOT_GRADED in statuses else Status.MISSING if statuses == {Status.MISSING} else Status.GRADED
     return dict(status=status, seconds_late=secs_late, tests=tests)
 
 # %% ../../nbs/84_grading_autograde.ipynb #246bd684
@@ -223,19 +223,19 @@ def reference_jobs(cfg:Config, assignment:str, scratch:Path, memory:int, seed:in
         _copy_files(rel, wd)
         cells = _code_cells(src_nb)
         names = {i: nbgrader_meta(c).get('grade_id') or i for (i, _, _), c in zip(cells, [c for c in src_nb['cells'] if c['cell_type'] == 'code'])}
-        jobs[('reference', rel_path.stem, str(cache))] = dict(cells=cells, names=names, workdir=str(wd), memory=memory, seed=seed,
-                                                            answer_names=sorted(_answer_names(src_nb)))
+        jobs[('reference', rel_path.stem, str(cache))] = Job(cells=cells, names=names, workdir=str(wd), memory=memory, seed=seed,
+                                                           answer_names=sorted(_answer_names(src_nb)))
     return jobs, cached
 
-def reference(key:tuple, job:dict, res:dict, assignment:str)->tuple:
+def reference(key:tuple, job:Job, res:NotebookRun, assignment:str)->tuple:
     "(grade_id -> what each test cell recorded in the solution's run `res`, problems): the cells the solution fails are left out, and nothing is cached then"
     _, stem, cache = key
     where = f"the solution of {assignment}/{stem}.ipynb"
-    if res.get('setup_error'): return {}, [f"{where} could not run: {res['setup_error']}"]
+    if res.setup_error: return {}, [f"{where} could not run: {res.setup_error}"]
     ref, probs = {}, []
-    for i, role, _ in job['cells']:
+    for i, role, _ in job.cells:
         if role != 'test': continue
-        cell, gid = res['cells'].get(i) or {}, job['names'][i]
+        cell, gid = res.cells.get(i) or {}, job.names[i]
         why = failure(cell) or ('' if cell.get('records') is not None else 'its recorded values could not be read')
         if why: probs.append(f"{where} fails its own test cell {gid} ({why}), so that test has no reference")
         else: ref[gid] = cell['records']
@@ -246,7 +246,7 @@ def reference(key:tuple, job:dict, res:dict, assignment:str)->tuple:
     return ref, probs
 
 def apply_reference(nb:dict, # An executed notebook (outputs in its cells)
-                    run:dict, # Its run, from `run_notebooks`: the values each cell recorded
+                    run:NotebookRun, # Its run, from `run_notebooks`: the values each cell recorded
                     ref:dict, # grade_id -> the values the solution's test cell recorded
                    )->list:
     "Give each test cell of `nb` that ran without error but recorded other values than the solution an error saying how; the grade ids it failed"
@@ -255,7 +255,7 @@ def apply_reference(nb:dict, # An executed notebook (outputs in its cells)
         gid = nbgrader_meta(c).get('grade_id')
         if c['cell_type'] != 'code' or cell_role(c) != 'test' or not ref.get(gid): continue  # a test that records nothing: its own asserts decide
         if any(o.get('output_type') == 'error' for o in c.get('outputs', [])): continue
-        why = verdict((run['cells'].get(c.get('id')) or {}).get('records'), ref[gid], reveal=False)
+        why = verdict((run.cells.get(c.get('id')) or {}).get('records'), ref[gid], reveal=False)
         if why:
             c.setdefault('outputs', []).append(dict(output_type='error', ename='CheckFailed', evalue=why, traceback=[]))
             failed.append(gid)
@@ -265,7 +265,7 @@ def apply_reference(nb:dict, # An executed notebook (outputs in its cells)
 def _bar(done:int, total:int, key, res:dict, width:int=30):
     "Print a one-line progress bar to stderr"
     n = int(width * done / total)
-    print(f"\r[{'#' * n}{'.' * (width - n)}] {done}/{total} {key[0]} ({res['seconds']:.1f}s)" + ' ' * 10,
+    print(f"\r[{'#' * n}{'.' * (width - n)}] {done}/{total} {key[0]} ({res.seconds:.1f}s)" + ' ' * 10,
           end='\n' if done == total else '', file=sys.stderr, flush=True)
 
 def parse_size(s)->int:
@@ -314,7 +314,7 @@ def autograde(cfg:Config, assignment:str,
                                                "(the submissions then run without isolation).") from None
     finally:
         for s in slots: s.close()
-    bad = {k: r['setup_error'] for k, r in runs.items() if r['setup_error']}
+    bad = {k: r.setup_error for k, r in runs.items() if r.setup_error}
     if bad and len(bad) == len(runs): raise GradeError(
         f"No submission could start: {next(iter(bad.values()))}. Run with --no-sandbox on a machine without user namespaces "
         "(the submissions then run without the sandbox).")
@@ -326,22 +326,22 @@ def autograde(cfg:Config, assignment:str,
             nbs, probs, secs, files = {}, [], 0., {}
             for k in keys:
                 i, r = info[k], runs.get(k)
-                if r and r['setup_error']: i.update(status='not graded', problems=[f"the grader could not start it: {r['setup_error']}"])
-                nb = _executed(i['nb'], r, memory) if r and i['status'] != 'not graded' else json.loads(json.dumps(i['nb']))
-                if r and i['status'] != 'not graded': apply_reference(nb, r, refs.get(k[1], {}))
-                p = i['problems'] + (r['problems'] if r else [])
+                if r and r.setup_error: i.update(status=Status.NOT_GRADED, problems=[f"the grader could not start it: {r.setup_error}"])
+                nb = _executed(i['nb'], r, memory) if r and i['status'] != Status.NOT_GRADED else json.loads(json.dumps(i['nb']))
+                if r and i['status'] != Status.NOT_GRADED: apply_reference(nb, r, refs.get(k[1], {}))
+                p = i['problems'] + (r.problems if r else [])
                 if r and any('memory limit' in failure(c) for c in nb['cells'] if c['cell_type'] == 'code'):
                     p.append(f"it reached the memory limit of {memory/2**30:g} GiB")
-                rebound = sorted({n for c in (r['cells'].values() if r else []) for n in (c.get('rebound') or [])})
+                rebound = sorted({n for c in (r.cells.values() if r else []) for n in (c.get('rebound') or [])})
                 if rebound: p.append(f"it rebinds what the tests use ({', '.join(rebound[:6])}); the originals were put back")
                 if p: nb['cells'].insert(0, _note_cell(p, i['status']))
                 nbs[k[1]] = (nb, i['status'])
-                files.update((r or {}).get('files') or {})
-                probs += p; secs += r['seconds'] if r else 0.
+                files.update(r.files if r else {})
+                probs += p; secs += r.seconds if r else 0.
             try: saved = _save(gb, cfg, assignment, s, nbs, late, due, files)
             except Exception as e:
                 gb.db.rollback()
-                saved = dict(status='not graded', seconds_late=0., tests={})
+                saved = dict(status=Status.NOT_GRADED, seconds_late=0., tests={})
                 probs.append(f"its grades could not be saved: {type(e).__name__}: {e}")
             row = dict(student=s, status=saved['status'], seconds=round(secs, 2), problems=probs, seconds_late=saved['seconds_late'])
             (out/f"{s}.json").write_text(json.dumps(dict(row, tests=saved['tests']), indent=1))

@@ -76,7 +76,9 @@ def read_fixture(path)->dict:
                 fails=[f.strip() for f in head['fails'].split(',') if f.strip()], source='\n'.join(body).strip('\n'))
 
 def fixtures_dir(cfg:Config)->Path:
-    "Where the wrong-answer fixtures of the course `cfg` live: tests/wrong_answers beside its source folder"
+    "Where the wrong-answer fixtures of the course `cfg` live: `c.SotavisionGrade.wrong_answers_dir` (relative to the course), else tests/wrong_answers beside its source folder"
+    s = cfg.SotavisionGrade if 'SotavisionGrade' in cfg else {}
+    if s.get('wrong_answers_dir'): return (course_root(cfg)/Path(s['wrong_answers_dir']).expanduser()).resolve()
     return course_path(cfg, 'source').parent/'tests'/'wrong_answers'
 
 def wrong_answers(folder, assignment:str)->list:

@@ -87,7 +87,8 @@ def parser()->argparse.ArgumentParser:
             "and each wrong-answer fixture fails the hidden test it names")
     c.add_argument('assignments', nargs='*', metavar='ASSIGNMENT', help="default: every assignment of the source folder")
     c.add_argument('--fixtures-dir', default=None, metavar='DIR',
-                   help="wrong-answer fixtures, DIR/<assignment>/<case>.py (default: tests/wrong_answers beside the source folder)")
+                   help="wrong-answer fixtures, DIR/<assignment>/<case>.py (default: c.SotavisionGrade.wrong_answers_dir of the course, "
+                        "else tests/wrong_answers beside the source folder)")
     from sotavision.classroom import add_commands; add_commands(sub)   # roster, lms-collect, report --lms: nbs/92_classroom.ipynb
     return p
 
