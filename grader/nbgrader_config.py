@@ -6,7 +6,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, GetGrades
 
-from sotavision.grade import HideHiddenTracebacks, ProtectStudentText, RemoveGraderCells, ScrubFeedbackOutputs
+from sotavision.grading.preprocessors import HideHiddenTracebacks, ProtectStudentText, RemoveGraderCells, ScrubFeedbackOutputs
 
 c = get_config()  # noqa: F821 (traitlets provides get_config)
 here = os.path.dirname(os.path.abspath(__file__))
@@ -56,3 +56,7 @@ c.GenerateFeedback.preprocessors = [
 # c.SotavisionGrade.late_policy = "per_day"
 # c.SotavisionGrade.late_penalty_per_day = 0.1
 # c.SotavisionGrade.late_penalty_cap = 0.5
+
+# sotavision-grade check: the folder of wrong-answer fixtures, <folder>/<assignment>/<case>.py (relative to this
+# folder; default: tests/wrong_answers beside the source folder). --fixtures-dir overrides it.
+# c.SotavisionGrade.wrong_answers_dir = "../tests/wrong_answers"

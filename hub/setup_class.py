@@ -26,7 +26,7 @@ STUDENT_EXTENSIONS = {'jupyterlab': True, 'jupyter_server_terminals': True, 'not
                       'nbgrader.server_extensions.formgrader': False, 'nbgrader.server_extensions.course_list': False}
 # The lab side of formgrader, Create Assignment and the course list: off in the students' JupyterLab
 LAB_OFF = {'@jupyter/nbgrader:formgrader': True, '@jupyter/nbgrader:create-assignment': True, '@jupyter/nbgrader:course-list': True}
-WRAPPED = {'sotavision-grade': 'from sotavision.grade import main', 'nbgrader': 'from nbgrader.apps.nbgraderapp import main',
+WRAPPED = {'sotavision-grade': 'from sotavision.grading.cli import main', 'nbgrader': 'from nbgrader.apps.nbgraderapp import main',
            'alembic': 'from alembic.config import main'}
 
 

@@ -188,13 +188,14 @@ MOODLE_COLUMNS = ('Identifier', 'Full name', 'Email address', 'Status', 'Grade',
 def course_gradebook_url(course_dir)->tuple:
     "(db_url, course_id) of the nbgrader course in `course_dir`, as its nbgrader_config.py sets them"
     from nbgrader.coursedir import CourseDirectory
-    from sotavision.grade import course_config
+    from sotavision.grading.course import course_config
     cfg = course_config(course_dir)
     return CourseDirectory(config=cfg).db_url, cfg.CourseDirectory.get('course_id', 'default_course')
 
 def gradebook_scores(course_dir, assignments=None)->tuple:
     "({(student, assignment): score}, {assignment: max score}) of the course in `course_dir`: the submitted rows of `report`'s grades.csv"
-    from sotavision.grade import course_config, grade_rows
+    from sotavision.grading.course import course_config
+    from sotavision.grading.report import grade_rows
     rows = grade_rows(course_config(course_dir))   # the score less the late penalty, never below 0, as grades.csv has it
     known = {r['assignment']: r['max_score'] for r in rows}
     names = list(assignments or sorted(known))
@@ -296,7 +297,7 @@ def add_commands(sub # The `add_subparsers()` action of `sotavision-grade`'s par
     c.add_argument('--lms', required=True, choices=sorted(LMS_ID))
     c.add_argument('--roster', required=True, metavar='ROSTER.csv')
     c.set_defaults(func=_run_lms_collect)
-    rep = sub.choices['report']      # `sotavision.grade`'s report calls `run_lms_report` when --lms is given
+    rep = sub.choices['report']      # `sotavision.grading.cli`'s report calls `run_lms_report` when --lms is given
     rep.add_argument('--lms', choices=sorted(LMS_ID), default=None,
                      help="also write the grades in this LMS's import format (reports/canvas_grades.csv, reports/moodle_<assignment>.csv)")
     rep.add_argument('--roster', default=None, metavar='ROSTER.csv', help="with --lms: the roster that holds the LMS's ids")
@@ -304,7 +305,7 @@ def add_commands(sub # The `add_subparsers()` action of `sotavision-grade`'s par
 def run_lms_report(args)->int:
     "`sotavision-grade report --lms LMS --roster ROSTER.csv`, after the usual report"
     if not args.roster: return _fail("report --lms needs --roster ROSTER.csv, which holds the LMS's ids.")
-    from sotavision.grade import GradeError
+    from sotavision.grading.course import GradeError
     try: files = write_lms_report(args.course_dir, args.lms, args.roster)
     except (ClassroomError, GradeError) as e: return _fail(e)
     for p in files: print(p)

@@ -68,8 +68,8 @@ def _sidebar():
 def _module_notebooks():
     "module name -> the notebook of nbs/ that exports it (from the header nbdev writes into each module)"
     import re
-    return {p.stem: re.search(r'File to edit: \.\./nbs/(\S+\.ipynb)', p.read_text()).group(1)
-            for p in sorted((ROOT/'sotavision').glob('*.py')) if not p.stem.startswith('_')}
+    return {'.'.join(p.relative_to(ROOT/'sotavision').with_suffix('').parts): re.search(r'File to edit: (?:\.\./)+nbs/(\S+\.ipynb)', p.read_text()).group(1)
+            for p in sorted((ROOT/'sotavision').rglob('*.py')) if not p.stem.startswith('_')}
 
 
 def test_sidebar_has_lessons_api_reference_and_instructors():

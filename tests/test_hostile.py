@@ -203,7 +203,7 @@ def test_report_charts_and_summary(hostile):
 
 def test_formgrader_api_lists_autograded_submissions(hostile):
     """Does nbgrader's API behind formgrader list every submission as autograded, with its score?"""
-    from sotavision.grade import course_config, nbgrader_api
+    from sotavision.grading.course import course_config, nbgrader_api
     api = nbgrader_api(course_config(hostile['root'], SOLUTIONS))
     subs = {s['student']: s for s in api.get_submissions(ASSIGNMENT)}
     assert set(subs) >= set(EXPECTED)
@@ -254,7 +254,7 @@ def test_notebook_output_is_capped(hostile):
 
 def test_nothing_survives_into_the_next_notebook(tmp_path):
     """Does a notebook graded after another in the same sandbox find none of its files, processes or shared memory?"""
-    from sotavision.sandbox import run_notebooks
+    from sotavision.grading.pool import run_notebooks
     leave = ("import os, time\nfor d in ['/tmp', '/var/tmp', '/dev/shm', '.']: open(os.path.join(d, 'trace.txt'), 'w').write('x')\n"
              "if os.fork() == 0:\n    os.setsid()\n    time.sleep(600)\n    os._exit(0)\nprint(len(os.listdir('/proc')))")
     look = ("import os\nprint(sorted(f for d in ['/tmp', '/var/tmp', '/dev/shm', '.'] for f in os.listdir(d)), "
@@ -265,10 +265,10 @@ def test_nothing_survives_into_the_next_notebook(tmp_path):
         jobs[k] = dict(cells=[(0, 'answer', src)], workdir=str(tmp_path/k), memory=2**30)
     res = run_notebooks(jobs, n_jobs=1, timeout=10, preload=['json'])
     import ast
-    from sotavision.sandbox import _sandbox_binds, _under_tmp
+    from sotavision.grading.pool import _sandbox_binds, _under_tmp
     # a course under /tmp (CI's fresh clone) shows again, read-only, in each notebook's fresh /tmp: nothing else may
     kept = {Path(p).relative_to('/tmp').parts[0] for p in _under_tmp(_sandbox_binds())}
-    files, alone = res['b']['cells'][0]['outputs'][0]['text'].rsplit(' ', 1)
+    files, alone = res['b'].cells[0]['outputs'][0]['text'].rsplit(' ', 1)
     assert [f for f in ast.literal_eval(files) if f not in kept] == [] and alone == 'True\n', res
 
 
@@ -281,7 +281,7 @@ def test_symlinked_submission_is_refused(hostile):
 
 def hidden_test_lines():
     "The lines (8 characters or more) of the hidden tests of the source notebook"
-    from sotavision.sandbox import HIDDEN_RE
+    from sotavision.grading.notebook import HIDDEN_RE
     return {l.strip() for c in read_nb(SOLUTIONS/ASSIGNMENT/NB_NAME)['cells'] for b in HIDDEN_RE.findall(''.join(c['source']))
             for l in b.splitlines()[1:-1] if len(l.strip()) >= 8}
 
@@ -314,7 +314,7 @@ def _ppid(pid):
 def test_notebook_graded_again_when_its_sandbox_is_killed_from_outside(tmp_path):
     """Is a notebook whose sandbox is killed by something outside it (not by its own code) graded again, in full?"""
     import os, signal, threading, time
-    from sotavision.sandbox import run_notebooks
+    from sotavision.grading.pool import run_notebooks
     (tmp_path/'a').mkdir()
     job = dict(cells=[(0, 'answer', "import time\ntime.sleep(3)\nx = 41"), (1, 'test', "assert x + 1 == 42")],
                workdir=str(tmp_path/'a'), memory=2**30)
@@ -333,16 +333,16 @@ def test_notebook_graded_again_when_its_sandbox_is_killed_from_outside(tmp_path)
     res = run_notebooks({'a': job}, n_jobs=1, timeout=20, preload=['json'])['a']
     t.join()
     assert killed, "the test never found the sandbox's first process"
-    assert [res['cells'][i]['outputs'] for i in (0, 1)] == [[], []], res
-    assert any('graded again' in p for p in res['problems']), res['problems']
+    assert [res.cells[i]['outputs'] for i in (0, 1)] == [[], []], res
+    assert any('graded again' in p for p in res.problems), res.problems
 
 
 def test_without_the_sandbox_notebooks_still_run_with_their_time_limit(tmp_path):
     """Does --no-sandbox (a machine without bubblewrap) still run a notebook with its files, NBGRADER_EXECUTION and the cell time limit?"""
-    from sotavision.sandbox import run_notebooks
+    from sotavision.grading.pool import run_notebooks
     (tmp_path/'data.txt').write_text('42')
     job = dict(cells=[(0, 'answer', "import os\nprint(open('data.txt').read(), os.environ['NBGRADER_EXECUTION'])"),
                       (1, 'answer', "while True: pass"), (2, 'test', "assert 1")], workdir=str(tmp_path), memory=2**30)
     r = run_notebooks({'a': job}, timeout=1, preload=['json'], sandbox=False)['a']
-    assert r['cells'][0]['outputs'][0]['text'] == '42 autograde\n'
-    assert r['cells'][1]['outputs'][-1]['ename'] == 'CellTimeout' and r['cells'][2]['outputs'] == []
+    assert r.cells[0]['outputs'][0]['text'] == '42 autograde\n'
+    assert r.cells[1]['outputs'][-1]['ename'] == 'CellTimeout' and r.cells[2]['outputs'] == []

@@ -7,7 +7,8 @@ BIN = Path(sys.executable).parent
 
 def lib_modules():
     "Names of the generated modules of sotavision (every .py file but the package's own bookkeeping)"
-    return sorted(p.stem for p in (ROOT/'sotavision').glob('*.py') if not p.stem.startswith('_'))
+    return sorted('.'.join(p.relative_to(ROOT/'sotavision').with_suffix('').parts) for p in (ROOT/'sotavision').rglob('*.py')
+                  if not p.stem.startswith('_'))
 
 def test_library_in_sync_with_notebooks(tmp_path):
     """Does re-exporting the notebooks reproduce sotavision/ exactly (nobody edited the library by hand)?"""
@@ -15,8 +16,8 @@ def test_library_in_sync_with_notebooks(tmp_path):
     shutil.copy(ROOT/'pyproject.toml', tmp_path)
     r = subprocess.run([str(BIN/'nbdev-export')], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    committed = {p.name: p.read_text() for p in (ROOT/'sotavision').glob('*.py')}
-    exported = {p.name: p.read_text() for p in (tmp_path/'sotavision').glob('*.py')}
+    committed = {str(p.relative_to(ROOT)): p.read_text() for p in (ROOT/'sotavision').rglob('*.py')}
+    exported = {str(p.relative_to(tmp_path)): p.read_text() for p in (tmp_path/'sotavision').rglob('*.py')}
     assert exported.keys() == committed.keys(), f"modules differ: {exported.keys() ^ committed.keys()}"
     stale = [k for k in committed if committed[k] != exported[k]]
     assert not stale, f"{stale} differ from what nbdev-export makes of nbs/: edit the notebook and run nbdev-export"

@@ -3,7 +3,7 @@ fresh /tmp shows it again, and what one notebook leaves in /tmp never reaches th
 import shutil
 from pathlib import Path
 
-from sotavision.sandbox import run_notebooks, _sandbox_binds, _under_tmp
+from sotavision.grading.pool import run_notebooks, _sandbox_binds, _under_tmp
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -23,6 +23,6 @@ def test_data_under_tmp_is_seen_read_only_and_tmp_stays_private(tmp_path, monkey
     res = run_notebooks({'first': job, 'second': dict(job)}, timeout=60, n_jobs=1, preload=['json'])
     n = len(list((REPO/'data'/'pets_tiny').iterdir()))
     for name in ('first', 'second'):
-        text = ''.join(o.get('text', '') for o in res[name]['cells'][0]['outputs'])
+        text = ''.join(o.get('text', '') for o in res[name].cells[0]['outputs'])
         assert text == f"{n} False\nrefused OSError\n", (name, res[name])
     assert not (tmp_path/'data'/'hack').exists()
