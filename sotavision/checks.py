@@ -45,7 +45,7 @@ LOSS_REFS = ['torch.softmax', 'torch.log_softmax', 'torch.logsumexp', 'torch.Ten
              'torch.nn.functional.softmax', 'torch.nn.functional.log_softmax', 'torch.nn.functional.nll_loss',
              'torch.nn.functional.cross_entropy', 'torch.nn.functional.binary_cross_entropy_with_logits',
              'torch.nn.CrossEntropyLoss.forward', 'torch.nn.NLLLoss.forward', 'torch.nn.LogSoftmax.forward',
-             'torch.nn.Softmax.forward', 'fastai.losses', 'sotavision.losses']
+             'torch.nn.Softmax.forward', 'fastai.losses', 'sotavision.losses', 'sotavision.label_smoothing']
 
 # %% ../nbs/91_checks.ipynb #0808c007
 def _code_names(code:types.CodeType)->set:

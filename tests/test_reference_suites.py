@@ -23,6 +23,7 @@ import fastai.callback.schedule as fa
 from fastai.test_utils import synth_learner
 
 from sotavision import losses as L
+from sotavision import label_smoothing as LS
 from sotavision.lr_finder import lr_find, minimum, steep, valley, slide
 from sotavision.mixup import MixUp
 
@@ -202,9 +203,9 @@ def test_fastai_label_smoothing():
     for eps in (0.1, 0.3, 0.):
         for red in ('mean', 'sum', 'none'):
             ref = LabelSmoothingCrossEntropy(eps=eps, reduction=red)(flat_out, flat_t)
-            torch.testing.assert_close(L.label_smoothing_cross_entropy(flat_out, flat_t, eps, red), ref)
-    torch.testing.assert_close(L.label_smoothing_cross_entropy(flat_out, flat_t), LabelSmoothingCrossEntropyFlat()(output, target))
-    with pytest.raises(ValueError, match=r"input must have shape \(N, C\)"): L.label_smoothing_cross_entropy(output, target)
+            torch.testing.assert_close(LS.label_smoothing_cross_entropy(flat_out, flat_t, eps, red), ref)
+    torch.testing.assert_close(LS.label_smoothing_cross_entropy(flat_out, flat_t), LabelSmoothingCrossEntropyFlat()(output, target))
+    with pytest.raises(ValueError, match=r"input must have shape \(N, C\)"): LS.label_smoothing_cross_entropy(output, target)
 
 # ---------------------------------------------------------------------------------------------------------------------
 # fastai's nbs/14_callback.schedule.ipynb, ported: LRFinder and the suggestion functions on fastai's synth_learner
