@@ -280,10 +280,11 @@ def test_symlinked_submission_is_refused(hostile):
 
 
 def hidden_test_lines():
-    "The lines (8 characters or more) of the hidden tests of the source notebook"
-    from sotavision.grading.notebook import HIDDEN_RE
-    return {l.strip() for c in read_nb(SOLUTIONS/ASSIGNMENT/NB_NAME)['cells'] for b in HIDDEN_RE.findall(''.join(c['source']))
-            for l in b.splitlines()[1:-1] if len(l.strip()) >= 8}
+    "The lines (8 characters or more) of the hidden tests of the source notebook that no visible part of it shows too"
+    from sotavision.grading.notebook import HIDDEN_RE, strip_hidden
+    cells = [''.join(c['source']) for c in read_nb(SOLUTIONS/ASSIGNMENT/NB_NAME)['cells']]
+    visible = {l.strip() for s in cells for l in strip_hidden(s).splitlines()}
+    return {l.strip() for s in cells for b in HIDDEN_RE.findall(s) for l in b.splitlines()[1:-1] if len(l.strip()) >= 8} - visible
 
 
 def test_feedback_never_carries_hidden_tests(hostile):
