@@ -6,8 +6,9 @@ that a student who knows Python might try, to make the tests of the wrong softma
 tensor subclass or a module class, swap the checks' code, rewrite values with a trace function, walk
 the frames to skip the tests or to send forged results, forge the records from a thread, look for the
 reference. They are graded end to end through `sotavision-grade autograde` on `03_losses`, in one
-batch, and each must score, cell by cell, exactly what the honest wrong answer scores; an attack that
-breaks the grading of its own notebook may score less, never more.
+batch, and each must score, cell by cell, exactly what the honest wrong answer scores; the one attack that
+breaks the grading of its own notebook (a thread that rewrites the records of every later test) may score
+less, never more.
 """
 import json, shutil
 from pathlib import Path
@@ -33,7 +34,7 @@ ATTACKS = {
                           "        return types.ModuleType.__getattribute__(self, name)\ntorch.__class__ = _Lying\n", 'same'),
     # The checks' code replaced by a function that records nothing and returns its argument.
     'code-swap': ("import sotavision.checks as _c\ndef _nothing(*a, **k): return a[0] if a else None\n"
-                  "for _f in (_c.check_close, _c.check_equal, _c.compare): _f.__code__ = _nothing.__code__\n", 'sabotage'),
+                  "for _f in (_c.check_close, _c.check_equal, _c.compare): _f.__code__ = _nothing.__code__\n", 'same'),
     # A trace function that rewrites `got` to `want` in every check's frame, and a profile function too.
     'settrace': ("import sys\ndef _tracer(frame, event, arg):\n"
                  "    if event == 'call' and frame.f_code.co_name in ('check_close', 'check_equal', 'compare', 'allclose'):\n"

@@ -8,7 +8,7 @@ __all__ = ['WATCHED_MODULES', 'WATCHED_CLASSES', 'WORK', 'INBOX', 'HOST_TMP', 'F
            'cell_seed', 'serve']
 
 # %% ../../nbs/82_grading_sandbox.ipynb #0ea573c7
-import ast, base64, ctypes, io, json, linecache, os, random, re, resource, select, shutil, signal, sys, tempfile, time, traceback, zlib
+import ast, base64, ctypes, io, json, linecache, os, random, re, resource, select, shutil, signal, sys, tempfile, time, traceback, types, zlib
 from pathlib import Path
 
 # %% ../../nbs/82_grading_sandbox.ipynb #f31c68e6
@@ -23,7 +23,7 @@ WATCHED_CLASSES = [('torch', 'Tensor'), ('pathlib', 'Path'), ('pathlib', 'PurePa
 class Watch:
     "Snapshots of the watched modules, classes and instructor-bound names; `check` restores and reports changes"
     def __init__(self, ns:dict, protected_names=()):
-        self.ns, self.snaps, self.names, self.exempt = ns, {}, {}, set(protected_names)
+        self.ns, self.snaps, self.names, self.exempt, self.kinds, self.codes = ns, {}, {}, set(protected_names), {}, {}
         self.update()
 
     def _targets(self):
@@ -35,7 +35,10 @@ class Watch:
     def update(self, names=()):
         "Take snapshots of targets not yet seen, and of the user names in `names`"
         for key, obj in self._targets():
-            if key not in self.snaps: self.snaps[key] = (obj, dict(vars(obj)))
+            if key in self.snaps: continue
+            self.snaps[key], self.kinds[key] = (obj, dict(vars(obj))), type(obj)
+            if key.startswith('sotavision.'):  # the checks' own code: a test's helpers must run as written
+                self.codes.update({(key, n): (f, f.__code__) for n, f in vars(obj).items() if isinstance(f, types.FunctionType)})
         for n in names:
             if n in self.ns and n not in self.exempt: self.names[n] = self.ns[n]
 
@@ -43,6 +46,9 @@ class Watch:
         "Put back every watched binding that changed (with `names`, the instructor's user names too); return what changed"
         changed, _STATE['builtins'] = list(_STATE['builtins']), []
         for key, (obj, snap) in self.snaps.items():
+            if type(obj) is not self.kinds[key]:  # a module given a class of its own, one that lies about its attributes
+                try: obj.__class__ = self.kinds[key]; changed.append(f"{key}.__class__")
+                except TypeError: pass
             if key in sys.modules and sys.modules[key] is not obj:
                 sys.modules[key] = obj; changed.append(f"sys.modules[{key!r}]")
             cur = vars(obj)
@@ -53,6 +59,8 @@ class Watch:
                     else: setattr(obj, n, v)
                     changed.append(f"{key}.{n}")
                 except (TypeError, AttributeError): pass
+        for (key, n), (f, code) in self.codes.items():
+            if f.__code__ is not code: f.__code__ = code; changed.append(f"{key}.{n}.__code__")
         if names:
             for n, v in self.names.items():
                 if self.ns.get(n, _MISSING) is not v: self.ns[n] = v; changed.append(n)
