@@ -20,9 +20,9 @@ def graded_cells(nb:dict)->dict:
     "grade_id -> (kind, points) of each graded cell of notebook `nb`; kind is 'test', 'manual' or 'task'"
     res = {}
     for c in nb['cells']:
-        m = c.get('metadata', {}).get('nbgrader', {})
+        m, role = nbgrader_meta(c), cell_role(c)
         if m.get('task'): res[m['grade_id']] = ('task', m.get('points', 0))
-        elif m.get('grade'): res[m['grade_id']] = ('manual' if m.get('solution') else 'test', m.get('points', 0))
+        elif role == 'test' or (role == 'answer' and m.get('grade')): res[m['grade_id']] = ('test' if role == 'test' else 'manual', m.get('points', 0))
     return res
 
 # %% ../../nbs/87_grading_check.ipynb #417ec8e3
@@ -88,8 +88,8 @@ def wrong_answers(folder, assignment:str)->list:
 # %% ../../nbs/87_grading_check.ipynb #e0f6cc93
 def code_exercises(nb:dict)->list:
     "grade_ids of the autograded answer cells (code cells students write, graded by the test cells) of `nb`"
-    return [c['metadata']['nbgrader']['grade_id'] for c in nb['cells'] if c['cell_type'] == 'code'
-            and c.get('metadata', {}).get('nbgrader', {}).get('solution') and not c['metadata']['nbgrader'].get('grade')]
+    return [nbgrader_meta(c)['grade_id'] for c in nb['cells']
+            if c['cell_type'] == 'code' and cell_role(c) == 'answer' and not nbgrader_meta(c).get('grade')]
 
 def _fixture_notebook(src:Path, fx:dict)->Path:
     "The notebook of the assignment folder `src` that the fixture `fx` applies to"
@@ -120,8 +120,7 @@ def _scratch_course(cfg:Config, d:Path)->Config:
 
 def _hidden_tests(nb:dict)->set:
     "grade_ids of the test cells of `nb` that hold hidden tests"
-    return {c['metadata']['nbgrader']['grade_id'] for c in nb['cells'] if 'BEGIN HIDDEN TESTS' in ''.join(c['source'])
-            and c.get('metadata', {}).get('nbgrader', {}).get('grade')}
+    return {nbgrader_meta(c)['grade_id'] for c in nb['cells'] if cell_role(c) == 'test' and HIDDEN_RE.search(cell_source(c))}
 
 def fixture_problems(gb, assignment:str, src:Path, fixtures:list, student=lambda fx: f"wrong-{fx['name']}")->list:
     "What is wrong with the wrong-answer `fixtures` of `assignment` after they were autograded as students"
