@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['LOSS_REFS', 'RECORD_LIMIT', 'MAX_DEPTH', 'RECORDS', 'resolve_refs', 'reference_calls', 'assert_from_scratch',
            'CheckFailed', 'encode', 'compare', 'check_close', 'check_equal', 'raised', 'check_raises', 'take_records',
-           'check_records', 'verdict', 'as_numbers', 'choice_letters', 'method_name', 'word_answer', 'as_number']
+           'check_records', 'verdict', 'as_numbers', 'choice_letters', 'method_name', 'word_answer', 'as_number',
+           'toy_learner', 'trainable', 'trainable_text']
 
 # %% ../nbs/91_checks.ipynb #4a857080
 import importlib, inspect, types
@@ -336,3 +337,32 @@ def as_number(x, # A number, a numeric str, or a one-element array or tensor
     "`x` as a float (x: a number, a numeric str, a one-element array or tensor); None when it is not one"
     try: return float(x.item() if hasattr(x, 'item') else x)
     except (TypeError, ValueError): return None
+
+# %% ../nbs/91_checks.ipynb #bf52a251
+def toy_learner(n_groups:int=3, # The number of parameter groups: 3, or 4 for a head with normalization layers
+                train_bn:bool=True, # The `Learner`'s `train_bn`: whether normalization layers of frozen groups train
+               ):
+    "A small fastai `Learner` on dummy data whose model is split into `n_groups` (3 or 4) parameter groups, seeded"
+    import torch
+    from torch import nn
+    from fastai.data.core import DataLoaders
+    from fastai.learner import Learner
+    torch.manual_seed(0)
+    blocks = [nn.Sequential(nn.Conv2d(3, 4, 3, bias=False), nn.BatchNorm2d(4), nn.ReLU()),
+              nn.Sequential(nn.Conv2d(4, 8, 3, bias=False), nn.BatchNorm2d(8), nn.ReLU())]
+    if n_groups == 3: blocks.append(nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 2)))
+    else: blocks += [nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 8), nn.BatchNorm1d(8), nn.LayerNorm(8)),
+                     nn.Linear(8, 2)]
+    ds = [(torch.zeros(3, 8, 8), 0)] * 4
+    return Learner(DataLoaders.from_dsets(ds, ds, bs=2), nn.Sequential(*blocks), loss_func=nn.CrossEntropyLoss(),
+                   splitter=lambda m: [list(b.parameters()) for b in m], train_bn=train_bn)
+
+def trainable(learn, # A `Learner`, such as one of `toy_learner`
+             )->list:
+    "Which parameters of each parameter group of `learn` can train: a list of lists of bools, one list per group"
+    return [[p.requires_grad for p in g] for g in learn.splitter(learn.model)]
+
+def trainable_text(pattern, # What `trainable` returns
+                  )->str:
+    "A trainable pattern as text: one group per bracket, T for trainable, F for frozen"
+    return ' '.join('[' + ''.join('T' if t else 'F' for t in g) + ']' for g in pattern)
