@@ -51,10 +51,15 @@ def main():
         t_sv = timed([BIN/'sotavision-grade', f'--course-dir={sv}', f'--source-dir={REPO/"solutions"}', 'autograde', a.assignment,
                       '--jobs', a.jobs], REPO)
         same = totals(nbg, a.assignment) == totals(sv, a.assignment)
+        rows = [json.loads(f.read_text()) for f in (sv/'results'/a.assignment).glob('*.json')]
+    nb_secs = sum(r['seconds'] for r in rows) / len(rows)
+    cell_secs = sum(r.get('cell_seconds', 0.) for r in rows) / len(rows)
     print(f"{a.assignment}, {a.n} submissions, {os.cpu_count()} CPU cores")
     print(f"nbgrader autograde (serial):            {t_nbg:7.1f} s  {a.n / t_nbg:6.2f} submissions/s")
     print(f"sotavision-grade autograde --jobs {a.jobs}:    {t_sv:7.1f} s  {a.n / t_sv:6.2f} submissions/s")
-    print(f"throughput ratio: {t_nbg / t_sv:.2f}x (target: at least 1.7x)")
+    print(f"throughput ratio: {t_nbg / t_sv:.2f}x (target: at least 10x)")
+    print(f"per submission, in its sandbox: {nb_secs:.2f} s, of which its cells ran {cell_secs:.2f} s (overhead {nb_secs - cell_secs:.2f} s); "
+          f"beyond that, {t_sv * a.jobs / a.n - nb_secs:.2f} s of a slot's time (slot start, the solution's reference run, planning, saving)")
     print(f"same total score for every student: {same}")
 
 if __name__ == '__main__': main()

@@ -323,7 +323,7 @@ def autograde(cfg:Config, assignment:str,
     with gradebook(cfg) as gb:
         for s in students:
             keys = [k for k in info if k[0] == s]
-            nbs, probs, secs, files = {}, [], 0., {}
+            nbs, probs, secs, cell_secs, files = {}, [], 0., 0., {}
             for k in keys:
                 i, r = info[k], runs.get(k)
                 if r and r.setup_error: i.update(status=Status.NOT_GRADED, problems=[f"the grader could not start it: {r.setup_error}"])
@@ -338,12 +338,14 @@ def autograde(cfg:Config, assignment:str,
                 nbs[k[1]] = (nb, i['status'])
                 files.update(r.files if r else {})
                 probs += p; secs += r.seconds if r else 0.
+                cell_secs += sum(c.get('seconds') or 0. for c in r.cells.values()) if r else 0.
             try: saved = _save(gb, cfg, assignment, s, nbs, late, due, files)
             except Exception as e:
                 gb.db.rollback()
                 saved = dict(status=Status.NOT_GRADED, seconds_late=0., tests={})
                 probs.append(f"its grades could not be saved: {type(e).__name__}: {e}")
-            row = dict(student=s, status=saved['status'], seconds=round(secs, 2), problems=probs, seconds_late=saved['seconds_late'])
+            row = dict(student=s, status=saved['status'], seconds=round(secs, 2), cell_seconds=round(cell_secs, 2), problems=probs,
+                       seconds_late=saved['seconds_late'])
             (out/f"{s}.json").write_text(json.dumps(dict(row, tests=saved['tests']), indent=1))
             rows.append(row)
     by = {r['student']: r for r in scores(cfg, assignment)}
