@@ -4,17 +4,17 @@
 
 # %% auto #0
 __all__ = ['MAX_NOTEBOOK_BYTES', 'REFERENCE_DIR', 'test_score', 'failure', 'reference_jobs', 'reference', 'apply_reference',
-           'parse_size', 'autograde', 'format_scores']
+           'notebook_modules', 'preload_for', 'parse_size', 'autograde', 'format_scores']
 
 # %% ../../nbs/84_grading_autograde.ipynb #90b5874c
-import ast, json, os, re, shutil, sys, tempfile, uuid
+import ast, importlib.util, json, os, re, shutil, sys, tempfile, uuid
 from pathlib import Path
 from traitlets.config import Config
-from ..checks import verdict
+from ..checks import LOSS_REFS, verdict
 from .course import GradeError, Status, _released, course_path, course_root, due_date, gradebook, late_penalty, late_settings, scores, submitted_students
 from .notebook import _read_nb, cell_role, cell_source, mark_schemes, merge_submission, nbgrader_meta, with_mark_schemes
 from .pool import Job, NotebookRun, run_notebooks, start_slots
-from .sandbox import SandboxError
+from .sandbox import BASE_PRELOAD, PRELOAD, SandboxError
 
 # %% ../../nbs/84_grading_autograde.ipynb #2ff11e9e
 def _answer_names(nb:dict)->set:
@@ -261,6 +261,47 @@ def apply_reference(nb:dict, # An executed notebook (outputs in its cells)
             failed.append(gid)
     return failed
 
+# %% ../../nbs/84_grading_autograde.ipynb #07724e2c
+_PACKAGES = ('torch', 'torchvision', 'numpy', 'fastai', 'fastcore', 'matplotlib', 'sotavision', 'PIL', 'pandas', 'sklearn', 'scipy')
+_DOTTED = re.compile(r'[A-Za-z_]\w*(\.[A-Za-z_]\w*)+')
+
+def _module_prefix(name:str)->str:
+    "The longest prefix of the dotted `name` that is a module of an installed package, found from its files; None if none"
+    top, *rest = name.split('.')
+    try: spec = importlib.util.find_spec(top)  # a top-level name: found without importing it
+    except (ImportError, ValueError): return None
+    if spec is None: return None
+    if not spec.submodule_search_locations: return top
+    path, mod = Path(list(spec.submodule_search_locations)[0]), top
+    for r in rest:
+        if (path/r/'__init__.py').exists(): path, mod = path/r, f'{mod}.{r}'
+        elif (path/f'{r}.py').exists() or any(path.glob(f'{r}.*.so')): return f'{mod}.{r}'
+        else: break
+    return mod
+
+def notebook_modules(nb:dict)->list:
+    "The modules the code cells of `nb` import, or name in a string (a from-scratch check's references), sorted"
+    names = set()
+    for c in nb['cells']:
+        if c['cell_type'] != 'code': continue
+        src = cell_source(c)
+        try: tree = ast.parse(src)
+        except SyntaxError: continue
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Import): names |= {a.name for a in n.names}
+            elif isinstance(n, ast.ImportFrom) and n.module and not n.level: names.add(n.module)
+            elif isinstance(n, ast.Constant) and isinstance(n.value, str) and _DOTTED.fullmatch(n.value) and n.value.split('.')[0] in _PACKAGES:
+                names.add(n.value)
+        if 'assert_from_scratch' in src or 'LOSS_REFS' in src: names |= set(LOSS_REFS)  # its default references
+    return sorted({m for m in map(_module_prefix, names) if m})
+
+def preload_for(cfg:Config, assignment:str)->list:
+    "What the slots grading `assignment` import once: the base and the modules of its source notebooks (all of `PRELOAD` if there are none)"
+    nbs = sorted((course_path(cfg, 'source')/assignment).glob('*.ipynb'))
+    if not nbs: return PRELOAD
+    mods = {m for p in nbs for m in notebook_modules(_read_nb(p))}
+    return BASE_PRELOAD + sorted(mods - set(BASE_PRELOAD))
+
 # %% ../../nbs/84_grading_autograde.ipynb #ff8768bd
 def _bar(done:int, total:int, key, res:dict, width:int=30):
     "Print a one-line progress bar to stderr"
@@ -289,7 +330,7 @@ def autograde(cfg:Config, assignment:str,
     "Autograde every submission of `assignment` in parallel; one row per student with score, status, time and problems"
     memory, slots = parse_size(memory), []
     try:
-        slots = start_slots(max(1, jobs or os.cpu_count() or 1), sandbox, memory, processes)  # they import torch meanwhile
+        slots = start_slots(max(1, jobs or os.cpu_count() or 1), sandbox, memory, processes, preload_for(cfg, assignment))  # they import meanwhile
         _released(cfg, assignment)
         students, sub = submitted_students(cfg, assignment), course_path(cfg, 'submitted')
         if not students: raise GradeError(

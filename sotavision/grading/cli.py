@@ -97,6 +97,9 @@ def main(argv=None # Arguments; None: the command line
         )->int:
     "Run `sotavision-grade` with `argv`; return the exit status"
     args = parser().parse_args(argv)
+    # jsonschema checks "iri" strings with rfc3987_syntax when it is installed (jupyter's packages install it), and that
+    # module builds a grammar as it is imported: 1.6 s of every command, before any work. Notebooks never use that format.
+    sys.modules.setdefault('rfc3987_syntax', None)
     # nbgrader's gradebook code triggers these SQLAlchemy warnings on every autograde; they are not the user's concern
     warnings.filterwarnings('ignore', message='Object of type .* not in session')
     try: return args.func(args) or 0
