@@ -138,7 +138,8 @@ def encode(x, depth:int=0):
                           'data': [_float(float(v)) if isinstance(v, float) else v for v in flat]}}
     if isinstance(x, (list, tuple)): return {'list': [encode(v, depth + 1) for v in x]}
     if isinstance(x, dict): return {'dict': [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in x.items()]}
-    if type(x).__module__ == 'pathlib' or type(x).__name__ in ('dtype', 'Size'): return encode(str(x) if type(x).__name__ != 'Size' else list(x), depth)
+    if type(x).__name__ == 'Size': return encode(list(x), depth)  # torch.Size: a shape
+    if type(x).__module__ == 'pathlib' or type(x).__name__ == 'dtype': return str(x)
     raise TypeError(f"a {type(x).__name__} cannot be recorded: record numbers, strings, lists, dicts, tensors or arrays it computes")
 
 # %% ../nbs/91_checks.ipynb #6f17e603

@@ -100,9 +100,7 @@ def _plan(cfg:Config, assignment:str, students:list, scratch:Path, memory:int, s
             wd.mkdir(parents=True)
             _copy_files(sub/s/assignment, wd)
             _copy_files(rel, wd)
-            code = [(c['id'], cell_role(c), cell_source(c)) for c in merged['cells'] if c['cell_type'] == 'code']
-            names = {c['id']: nbgrader_meta(c).get('grade_id') or c['id'] for c in merged['cells']}
-            jobs[key] = Job(cells=code, names=names, workdir=str(wd), memory=memory, seed=seed, answer_names=sorted(answers))
+            jobs[key] = Job(**_job_cells(merged), workdir=str(wd), memory=memory, seed=seed, answer_names=sorted(answers))
     return jobs, info
 
 # %% ../../nbs/84_grading_autograde.ipynb #48b321d2
@@ -203,9 +201,10 @@ def _reference_key(src_nb:dict, seed:int)->str:
     code = [(cell_role(c), cell_source(c), nbgrader_meta(c).get('grade_id')) for c in src_nb['cells'] if c['cell_type'] == 'code']
     return hashlib.sha256(json.dumps([code, seed, Path(sotavision.checks.__file__).read_text()]).encode()).hexdigest()[:20]
 
-def _code_cells(nb:dict)->list:
-    "(id, role, source) of each code cell of `nb`, an id made up where the notebook has none"
-    return [(c.get('id') or f'cell-{n}', cell_role(c), cell_source(c)) for n, c in enumerate(nb['cells']) if c['cell_type'] == 'code']
+def _job_cells(nb:dict)->dict:
+    "The `cells` and `names` of a `Job` running `nb`: (id, role, source) of each code cell (an id made up where it has none), and id -> grade id"
+    code = [(c.get('id') or f'cell-{n}', c) for n, c in enumerate(nb['cells']) if c['cell_type'] == 'code']
+    return dict(cells=[(i, cell_role(c), cell_source(c)) for i, c in code], names={i: nbgrader_meta(c).get('grade_id') or i for i, c in code})
 
 def reference_jobs(cfg:Config, assignment:str, scratch:Path, memory:int, seed:int)->tuple:
     "The reference runs `assignment` still needs (key -> job, run by `run_notebooks`) and the references cached (notebook -> records)"
@@ -221,9 +220,7 @@ def reference_jobs(cfg:Config, assignment:str, scratch:Path, memory:int, seed:in
         wd = scratch/f"reference--{rel_path.stem}"
         wd.mkdir(parents=True)
         _copy_files(rel, wd)
-        cells = _code_cells(src_nb)
-        names = {i: nbgrader_meta(c).get('grade_id') or i for (i, _, _), c in zip(cells, [c for c in src_nb['cells'] if c['cell_type'] == 'code'])}
-        jobs[('reference', rel_path.stem, str(cache))] = Job(cells=cells, names=names, workdir=str(wd), memory=memory, seed=seed,
+        jobs[('reference', rel_path.stem, str(cache))] = Job(**_job_cells(src_nb), workdir=str(wd), memory=memory, seed=seed,
                                                            answer_names=sorted(_answer_names(src_nb)))
     return jobs, cached
 
@@ -347,10 +344,10 @@ def autograde(cfg:Config, assignment:str,
         finally: shutil.rmtree(scratch, ignore_errors=True)
         for k, job in ref_jobs.items():
             refs[k[1]], probs = reference(k, job, runs.pop(k), assignment)
-            if probs and reference_problems is None: raise GradeError(
+            if reference_problems is not None: reference_problems.extend(probs)
+            elif probs: raise GradeError(
                 f"{probs[0]}. Fix it in the source folder, check it with `sotavision-grade check {assignment}`, and grade again: "
                 "grading against a broken solution would mark right answers wrong.")
-            (reference_problems if reference_problems is not None else []).extend(probs)
     except SandboxError as e: raise GradeError(f"{e.strerror or e}. Install bubblewrap with `make sandbox`, or run with --no-sandbox "
                                                "(the submissions then run without isolation).") from None
     finally:

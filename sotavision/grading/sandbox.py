@@ -309,8 +309,8 @@ def _child(job:dict, out:int):
 
 # %% ../../nbs/82_grading_sandbox.ipynb #8b396e93
 BASE_PRELOAD = ['numpy', 'torch', 'matplotlib', 'matplotlib.pyplot', 'IPython.core.inputtransformer2', 'sotavision.checks']
-PRELOAD = ['numpy', 'torch', 'matplotlib', 'matplotlib.pyplot', 'fastcore.test', 'fastai.vision.all', 'IPython.core.inputtransformer2',
-           'sotavision.checks', 'sotavision.data', 'sotavision.labels', 'sotavision.losses', 'sotavision.label_smoothing']
+PRELOAD = BASE_PRELOAD + ['fastcore.test', 'fastai.vision.all', 'sotavision.data', 'sotavision.labels', 'sotavision.losses',
+                          'sotavision.label_smoothing'] # Without an assignment to read its imports from: all the lessons' libraries
 
 def _end_leftovers(child:int):
     "Kill the processes a notebook left (all but PID 1 in the sandbox; its process group outside one) and reap them"
