@@ -100,11 +100,11 @@ def course(tmp_path_factory):
     return root, steps
 
 
-def cell_scores(root, student):
+def cell_scores(root, student, assignment=ASSIGNMENT, nb_name=NB_NAME):
     "grade_id -> (score, max_score) of each graded cell of `student`'s submission, from the gradebook"
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{root/'gradebook.db'}", 'sotavision') as gb:
-        nb = gb.find_submission_notebook(Path(NB_NAME).stem, ASSIGNMENT, student)
+        nb = gb.find_submission_notebook(Path(nb_name).stem, assignment, student)
         return {g.name: (g.score, g.max_score) for g in nb.grades}
 
 

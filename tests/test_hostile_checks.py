@@ -10,12 +10,13 @@ batch, and each must score, cell by cell, exactly what the honest wrong answer s
 breaks the grading of its own notebook (a thread that rewrites the records of every later test) may score
 less, never more.
 """
-import json, shutil
-from pathlib import Path
+import shutil
 
 import pytest
 
-from test_grading import REPO, SOLUTIONS, grade, meta, read_nb, src
+from scratch_course import fill_answers, solution_code
+from test_grading import REPO, SOLUTIONS, grade, meta, read_nb
+from test_grading import cell_scores as grading_cell_scores
 
 ASSIGNMENT, NB = '03_losses', 'losses.ipynb'
 WRONG = "def softmax(x, dim=-1):\n    e = x.exp()\n    return e / e.sum()\n"
@@ -67,23 +68,10 @@ ATTACKS = {
 }
 
 
-def solved(release):
-    "The released notebook with the solution's code in every answer cell, and the wrong softmax"
-    sol = {meta(c)['grade_id']: '\n'.join(l for l in src(c).splitlines() if 'SOLUTION' not in l)
-           for c in read_nb(SOLUTIONS/ASSIGNMENT/NB)['cells'] if meta(c).get('solution') and c['cell_type'] == 'code'}
-    sol['ex1_softmax'] = WRONG
-    nb = read_nb(release)
-    for c in nb['cells']:
-        if meta(c).get('grade_id') in sol: c['source'] = sol[meta(c)['grade_id']]
-    return nb
-
-
 def cell_scores(root, student):
-    from nbgrader.api import Gradebook
-    with Gradebook(f"sqlite:///{root/'gradebook.db'}", 'sotavision') as gb:
-        nb = gb.find_submission_notebook(Path(NB).stem, ASSIGNMENT, student)
-        tests = {meta(c)['grade_id'] for c in read_nb(SOLUTIONS/ASSIGNMENT/NB)['cells'] if meta(c).get('grade') and not meta(c).get('solution')}
-        return {g.name: g.score for g in nb.grades if g.name in tests}
+    "grade_id -> score of each autograded test cell of `student`'s submission"
+    tests = {meta(c)['grade_id'] for c in read_nb(SOLUTIONS/ASSIGNMENT/NB)['cells'] if meta(c).get('grade') and not meta(c).get('solution')}
+    return {g: score for g, (score, _) in grading_cell_scores(root, student, ASSIGNMENT, NB).items() if g in tests}
 
 
 @pytest.fixture(scope='module')
@@ -92,13 +80,10 @@ def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp('attacks')
     shutil.copy(REPO/'grader'/'nbgrader_config.py', root/'nbgrader_config.py')
     grade('release', ASSIGNMENT, course=root)
-    base = solved(root/'release'/ASSIGNMENT/NB)
+    answers = solution_code(ASSIGNMENT)
     for name, (code, _) in {'honest': ('', None), **ATTACKS}.items():
-        nb = json.loads(json.dumps(base))
-        for c in nb['cells']:
-            if meta(c).get('grade_id') == 'ex1_softmax': c['source'] = WRONG + '\n' + code
-        (root/'submitted'/name/ASSIGNMENT).mkdir(parents=True)
-        (root/'submitted'/name/ASSIGNMENT/NB).write_text(json.dumps(nb))
+        shutil.copytree(root/'release'/ASSIGNMENT, root/'submitted'/name/ASSIGNMENT)
+        fill_answers(root/'submitted'/name/ASSIGNMENT, {**answers, (NB, 'ex1_softmax'): WRONG + '\n' + code})
     (root/'submitted'/'solution'/ASSIGNMENT).mkdir(parents=True)
     shutil.copy(SOLUTIONS/ASSIGNMENT/NB, root/'submitted'/'solution'/ASSIGNMENT/NB)
     res = grade('autograde', ASSIGNMENT, '--jobs', '2', '--timeout', '20', course=root)
