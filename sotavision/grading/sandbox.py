@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['WATCHED_MODULES', 'WATCHED_CLASSES', 'WORK', 'INBOX', 'HOST_TMP', 'FILE_LIMIT', 'FILES_LIMIT', 'BASE_PRELOAD',
            'PRELOAD', 'Watch', 'run_cell', 'SandboxError', 'drop_capabilities', 'private_folders', 'apply_limits',
-           'seed_everything', 'cell_seed', 'serve']
+           'seed_everything', 'cell_seed', 'python_threads', 'continue_alone', 'CleanRoom', 'no_audit_hooks', 'serve']
 
 # %% ../../nbs/82_grading_sandbox.ipynb #0ea573c7
-import ast, base64, ctypes, io, json, linecache, os, random, re, resource, select, shutil, signal, sys, tempfile, time, traceback, types, zlib
+import ast, base64, contextlib, ctypes, errno, gc, io, json, linecache, os, random, re, resource, select, shutil, signal, sys, tempfile, time, traceback, types, zlib
 from pathlib import Path
 
 # %% ../../nbs/82_grading_sandbox.ipynb #f31c68e6
@@ -233,6 +233,72 @@ def cell_seed(seed:int, # The seed of the whole run
     "The seed a test cell starts with: the same in the solution's reference run and in every submission"
     return (seed + zlib.crc32(name.encode())) % 2**32
 
+# %% ../../nbs/82_grading_sandbox.ipynb #611f5a82
+_CURRENT_FRAMES, _GC_CALLBACKS = sys._current_frames, gc.callbacks  # the originals, whatever a notebook rebinds
+
+def python_threads()->int:
+    "How many threads of this process run Python code"
+    return len(_CURRENT_FRAMES())
+
+def _end_as(status:int):
+    "End this process as the process whose wait status is `status` ended: with its exit code, or killed by its signal"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try: signal.signal(sig, signal.SIG_DFL)
+        except (OSError, ValueError): pass
+        os.kill(os.getpid(), sig)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
+def continue_alone()->bool:
+    "When other threads run Python here, go on in a single-threaded fork of this process (True there); this one waits and ends as it ends"
+    if python_threads() == 1: return False
+    pid = os.fork()
+    if pid == 0: return True
+    signal.signal(signal.SIGINT, lambda *a: os.kill(pid, signal.SIGINT))  # the grader interrupts the process it started
+    libc, status = ctypes.PyDLL(None, use_errno=True), ctypes.c_int()  # PyDLL keeps the GIL: the other threads cannot run
+    while libc.waitpid(pid, ctypes.byref(status), 0) != pid:
+        if ctypes.get_errno() != errno.EINTR: os._exit(1)
+    _end_as(status.value)
+
+class CleanRoom:
+    "`with room:` takes away the submission's timers, signal handlers, trace, profile and GC callbacks, GC settings, import hooks and recursion limit; puts them back after"
+    SIGNALS = [s for s in signal.valid_signals() if s not in (signal.SIGKILL, signal.SIGSTOP)]
+    TIMERS = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
+    def __init__(self):
+        self.clean = self._state()
+        self.clean.update(meta_path=list(sys.meta_path), path_hooks=list(sys.path_hooks))  # copies: a notebook may change the lists
+
+    def _state(self)->dict:
+        return dict(handlers={s: signal.getsignal(s) for s in self.SIGNALS}, meta_path=sys.meta_path, path_hooks=sys.path_hooks,
+                    gc=list(_GC_CALLBACKS), gc_threshold=gc.get_threshold(), gc_on=gc.isenabled(), trace=sys.gettrace(), profile=sys.getprofile(), limit=sys.getrecursionlimit())
+
+    def _set(self, st:dict):
+        for s, h in st['handlers'].items():
+            if h is not None and signal.getsignal(s) is not h:
+                try: signal.signal(s, h)
+                except (OSError, ValueError, TypeError): pass
+        sys.meta_path, sys.path_hooks, _GC_CALLBACKS[:] = st['meta_path'], st['path_hooks'], st['gc']
+        gc.set_threshold(*st['gc_threshold']); gc.enable() if st['gc_on'] else gc.disable()
+        sys.settrace(st['trace']); sys.setprofile(st['profile']); sys.setrecursionlimit(st['limit'])
+
+    def __enter__(self):
+        self.timers = {w: signal.setitimer(w, 0) for w in self.TIMERS}
+        self.saved = self._state()
+        self._set(dict(self.clean, meta_path=list(self.clean['meta_path']), path_hooks=list(self.clean['path_hooks'])))
+        return self
+
+    def __exit__(self, *exc):
+        self._set(self.saved)
+        for w, (delay, interval) in self.timers.items():
+            if delay: signal.setitimer(w, delay, interval)
+
+def _refuse_hooks(event, args):
+    if event == 'sys.addaudithook': raise RuntimeError('audit hooks are not available while grading')
+
+def no_audit_hooks():
+    "From now on, `sys.addaudithook` adds nothing in this process and its forks (a notebook's hook would run inside the tests)"
+    sys.addaudithook(_refuse_hooks)
+
 # %% ../../nbs/82_grading_sandbox.ipynb #05b83c2a
 def _send(fd:int, msg:dict):
     "Write `msg` as one JSON line to the file descriptor `fd`"
@@ -283,18 +349,21 @@ def _child(job:dict, out:int):
         _send(out, dict(ev='setup-failed', why=f"{type(e).__name__}: {e}")); return
     import builtins
     ns = {'__name__': '__main__', '__builtins__': builtins, 'get_ipython': lambda: _Shell()}
-    watch = Watch(ns, job.get('answer_names', ()))
+    watch, room = Watch(ns, job.get('answer_names', ())), CleanRoom()
+    no_audit_hooks()
     names = job.get('names') or {}
     for i, role, src in job['cells']:
+        if role == 'test': continue_alone()  # no thread of the notebook's runs while a test records
         _send(out, dict(ev='start', i=i))
-        if role == 'test':  # each test starts from the same seed and with no records, in the reference run as here
-            seed_everything(cell_seed(job.get('seed', 0), str(names.get(i, i))))
-            _take_records()
         rebound = watch.check() if role in ('test', 'template') else []
         before = {k: id(v) for k, v in ns.items()}
-        res = run_cell(src, ns, f'<cell-{i}>', job.get('output_limit', 20_000))
+        with room if role == 'test' else contextlib.nullcontext():
+            if role == 'test':  # each test starts from the same seed and with no records, in the reference run as here
+                seed_everything(cell_seed(job.get('seed', 0), str(names.get(i, i))))
+                _take_records()
+            res = run_cell(src, ns, f'<cell-{i}>', job.get('output_limit', 20_000))
+            if role == 'test': res['records'] = _take_records()
         res['rebound'] = rebound
-        if role == 'test': res['records'] = _take_records()
         if role in ('test', 'template'):
             during = watch.check(names=False)
             if during and role == 'test':
