@@ -1,8 +1,13 @@
-"""Write the hostile and broken submissions of `01_regex_labelling` that tests/test_hostile.py grades.
+"""Write the hostile and broken submissions that tests/test_hostile.py and tests/test_hostile_checks.py grade.
 
 Each fixture is the released student notebook with the solution's answers filled in, then broken in one
-way, named after that way. Run from the repository root after `sotavision-grade release 01_regex_labelling`
-(the released notebook carries nbgrader's checksums): `.venv/bin/python tests/hostile/make_fixtures.py`.
+way, named after that way:
+- tests/hostile/*.ipynb: submissions of `01_regex_labelling` (tests/test_hostile.py);
+- tests/hostile/losses/*.ipynb: submissions of `03_losses` whose `softmax` is wrong, `wrong-softmax` alone
+  and each other with one attack added, by a student who wants the marks of the wrong softmax
+  (tests/test_hostile_checks.py).
+Run from the repository root after `sotavision-grade release 01_regex_labelling 03_losses` (the released
+notebooks carry nbgrader's checksums): `.venv/bin/python tests/hostile/make_fixtures.py`.
 """
 import copy, json, sys
 from pathlib import Path
@@ -11,15 +16,17 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SOURCE = REPO/'solutions'/'01_regex_labelling'/'regex_labelling.ipynb'
 RELEASE = REPO/'grader'/'release'/'01_regex_labelling'/'regex_labelling.ipynb'
+LOSSES_SOURCE = REPO/'solutions'/'03_losses'/'losses.ipynb'
+LOSSES_RELEASE = REPO/'grader'/'release'/'03_losses'/'losses.ipynb'
 
 def meta(c): return c.get('metadata', {}).get('nbgrader', {})
 def src(c): return ''.join(c['source']) if isinstance(c['source'], list) else c['source']
 
-def solved():
+def solved(source=SOURCE, release=RELEASE):
     "The released notebook with the solution's code in every answer cell"
     sol = {meta(c)['grade_id']: '\n'.join(l for l in src(c).splitlines() if 'SOLUTION' not in l)
-           for c in json.loads(SOURCE.read_text())['cells'] if meta(c).get('solution') and c['cell_type'] == 'code'}
-    nb = json.loads(RELEASE.read_text())
+           for c in json.loads(source.read_text())['cells'] if meta(c).get('solution') and c['cell_type'] == 'code'}
+    nb = json.loads(release.read_text())
     for c in nb['cells']:
         if meta(c).get('grade_id') in sol: c['source'] = sol[meta(c)['grade_id']]
     return nb
@@ -132,8 +139,82 @@ INVALID = {'source-is-numbers': _retyped('ex1_pattern', lambda c: c.update(sourc
            'metadata-is-a-list': _retyped('ex1_pattern', lambda c: c.update(metadata=['nbgrader'])),
            'grade-id-is-a-list': _retyped('ex1_pattern', lambda c: c['metadata']['nbgrader'].update(grade_id=['ex1_pattern']))}
 
+
+# Issue 13: a wrong softmax, alone and with each attack a student who knows Python might try to make its tests
+# pass, or to spoil nothing but get the points anyway. Each must score exactly what the wrong softmax alone scores.
+WRONG_SOFTMAX = "def softmax(x, dim=-1):\n    e = x.exp()\n    return e / e.sum()\n"  # overflows; sums the whole tensor
+ATTACKS = {
+    # A tensor subclass whose __torch_function__ answers True to torch.allclose and torch.equal.
+    'lying-tensor': ("import torch\nclass _Liar(torch.Tensor):\n    @classmethod\n"
+                     "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+                     "        if getattr(func, '__name__', '') in ('allclose', 'equal'): return True\n"
+                     "        return super().__torch_function__(func, types, args, kwargs or {})\n"
+                     "_wrong = softmax\ndef softmax(x, dim=-1): return _wrong(x, dim).as_subclass(_Liar)\n"),
+    # torch's module class swapped for one that answers allclose and equal (no attribute is rebound).
+    'module-class-swap': ("import types, torch\nclass _Lying(types.ModuleType):\n    def __getattribute__(self, name):\n"
+                          "        if name in ('allclose', 'equal', 'isclose'): return lambda *a, **k: True\n"
+                          "        return types.ModuleType.__getattribute__(self, name)\ntorch.__class__ = _Lying\n"),
+    # The checks' code replaced by a function that records nothing and returns its argument.
+    'code-swap': ("import sotavision.checks as _c\ndef _nothing(*a, **k): return a[0] if a else None\n"
+                  "for _f in (_c.check_close, _c.check_equal, _c.compare): _f.__code__ = _nothing.__code__\n"),
+    # A trace function that rewrites `got` to `want` in every check's frame, and a profile function too.
+    'settrace': ("import sys\ndef _tracer(frame, event, arg):\n"
+                 "    if event == 'call' and frame.f_code.co_name in ('check_close', 'check_equal', 'compare', 'allclose'):\n"
+                 "        if frame.f_locals.get('want') is not None: frame.f_locals['got'] = frame.f_locals['want']\n"
+                 "    return _tracer\nsys.settrace(_tracer)\nsys.setprofile(lambda *a: None)\n"),
+    # Frame walking: the grader's list of cells, its softmax tests replaced by `pass`.
+    'frame-walk': ("import sys\n_f = sys._getframe()\nwhile _f is not None:\n    _j = _f.f_locals.get('job')\n"
+                   "    if isinstance(_j, dict) and 'cells' in _j:\n        for _c in _j['cells']:\n"
+                   "            if _c[1] == 'test' and 'def _softmax(' in _c[2]: _c[2] = 'pass'\n    _f = _f.f_back\n"),
+    # Frame walking to the result channel: forged 'done' reports for the softmax tests, with the visible
+    # test's expected values as their records, sent before the tests run.
+    'forges-results': ("import sys, os, json, torch, torch.nn.functional as F\nfrom sotavision.checks import encode\n"
+                       "_f = sys._getframe()\nwhile _f is not None and not ('out' in _f.f_locals and 'job' in _f.f_locals): _f = _f.f_back\n"
+                       "_out, _job = _f.f_locals['out'], _f.f_locals['job']\n"
+                       "_x = torch.tensor([[1., 2., 3.], [0., 0., 0.], [-2., 0., 5.], [0.5, -0.5, 2.]])\n"
+                       "_rec = [dict(kind='close', value=encode(F.softmax(_x, -1)), what='', hint='')] * 40\n"
+                       "for _i, _role, _s in _job['cells']:\n    if _role == 'test' and 'def _softmax(' in _s:\n"
+                       "        for _m in (dict(ev='start', i=_i), dict(ev='done', i=_i, res=dict(outputs=[], records=_rec, seconds=0.1))):\n"
+                       "            os.write(_out, (json.dumps(_m) + '\\n').encode())\n"),
+    # Code of the submission's that runs while a test runs, without the test calling it, rewriting what the checks record:
+    # a thread, a timer's signal handler, a trace function, a garbage-collector callback, an audit hook.
+    'thread-forges-records': ("import threading, time\nimport sotavision.checks as _c\n"
+                              "def _forge():\n    while True:\n        _c.RECORDS[:] = [dict(kind='close', value=1.0)] * len(_c.RECORDS)\n"
+                              "        time.sleep(0.0005)\nthreading.Thread(target=_forge, daemon=True).start()\n"),
+    'timer-forges-records': ("import signal\nimport sotavision.checks as _c\ndef _forge(*a): _c.RECORDS[:] = [dict(kind='close', value=1.0)] * len(_c.RECORDS)\n"
+                             "signal.signal(signal.SIGALRM, _forge)\nsignal.setitimer(signal.ITIMER_REAL, 0.0005, 0.0005)\n"),
+    'tracer-forges-records': ("import sys\nimport sotavision.checks as _c\n"
+                              "def _forge(frame, event, arg):\n    if _c.RECORDS: _c.RECORDS[:] = [dict(kind='close', value=1.0)] * len(_c.RECORDS)\n    return _forge\n"
+                              "sys.settrace(_forge)\n"),
+    'gc-callback-forges-records': ("import gc\nimport sotavision.checks as _c\n"
+                                   "def _forge(*a): _c.RECORDS[:] = [dict(kind='close', value=1.0)] * len(_c.RECORDS)\ngc.callbacks.append(_forge)\ngc.set_threshold(1, 1, 1)\n"),
+    'audit-hook-forges-records': ("import sys\nimport sotavision.checks as _c\n"
+                                  "def _forge(*a): _c.RECORDS[:] = [dict(kind='close', value=1.0)] * len(_c.RECORDS)\nsys.addaudithook(_forge)\n"),
+    # A process left behind to kill what the grader starts next in the same sandbox (the next student's notebook).
+    'leaves-a-process': ("import os, time, signal\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+                         "        _mine = {int(p) for p in os.listdir('/proc') if p.isdigit()}\n        _t0 = time.time()\n"
+                         "        while time.time() - _t0 < 60:\n            for p in os.listdir('/proc'):\n"
+                         "                if p.isdigit() and int(p) not in _mine:\n"
+                         "                    try: os.kill(int(p), signal.SIGKILL)\n                    except OSError: pass\n"
+                         "            time.sleep(0.001)\n    os._exit(0)\n"),
+    # Looking for the reference: the grader's processes, its environment and memory, any cached reference.
+    'looks-for-reference': ("import os\n_found = []\nfor _p in ('/proc/1/environ', '/proc/1/cmdline', '/proc/1/mem', '/proc/1/maps'):\n"
+                            "    try: open(_p, 'rb').read(4096); _found.append(_p)\n    except OSError: pass\n"
+                            "for _d, _sub, _files in os.walk('/'):\n    _sub[:] = [s for s in _sub if s not in ('proc', 'sys', 'dev', 'usr', 'site-packages')]\n"
+                            "    _found += [os.path.join(_d, f) for f in _files if 'reference' in _d or f.endswith('.ipynb')]\n"
+                            "print('found', len(_found), [f for f in _found if 'reference' in f or f.endswith('.ipynb')])\n"),
+}
+
+def losses_fixture(attack:str)->dict:
+    "The solved `03_losses` notebook with the wrong softmax, followed by the code of `attack` ('' for none)"
+    return edit(solved(LOSSES_SOURCE, LOSSES_RELEASE), 'ex1_softmax', lambda s: WRONG_SOFTMAX + '\n' + attack)
+
 if __name__ == '__main__':
-    if not RELEASE.exists(): sys.exit(f"{RELEASE} is missing: run `sotavision-grade release 01_regex_labelling` first")
+    for r in (RELEASE, LOSSES_RELEASE):
+        if not r.exists(): sys.exit(f"{r} is missing: run `sotavision-grade release 01_regex_labelling 03_losses` first")
     for name, f in {**FIXTURES, **INVALID}.items(): (HERE/f'{name}.ipynb').write_text(json.dumps(f(solved()), indent=1) + '\n')
     for name, text in RAW.items(): (HERE/f'{name}.ipynb').write_text(text)
-    print(f"wrote {len(FIXTURES) + len(INVALID) + len(RAW)} fixtures to {HERE}")
+    (HERE/'losses').mkdir(exist_ok=True)
+    for name, code in {'wrong-softmax': '', **ATTACKS}.items():
+        (HERE/'losses'/f'{name}.ipynb').write_text(json.dumps(losses_fixture(code), indent=1) + '\n')
+    print(f"wrote {len(FIXTURES) + len(INVALID) + len(RAW)} fixtures to {HERE} and {len(ATTACKS) + 1} to {HERE/'losses'}")
