@@ -65,6 +65,7 @@ def _read_submission(path:Path)->tuple:
         why = 'it nests too deeply' if isinstance(e, RecursionError) else str(e)[:120]
         return None, f"{path.name} is not a valid notebook: {why}"
 
+# %% ../../nbs/84_grading_autograde.ipynb #a988f03b
 def _copy_files(src:Path, dest:Path, limit:int=50*2**20):
     "Copy the files of `src` except notebooks, links and files over `limit` bytes into `dest`"
     for p in src.rglob('*'):
@@ -72,35 +73,53 @@ def _copy_files(src:Path, dest:Path, limit:int=50*2**20):
         (dest/p.relative_to(src)).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(p, dest/p.relative_to(src))
 
+# %% ../../nbs/84_grading_autograde.ipynb #156c3af3
+def _job_cells(nb:dict)->dict:
+    "The `cells` and `names` of a `Job` running `nb`: (id, role, source) of each code cell (an id made up where it has none), and id -> grade id"
+    code = [(c.get('id') or f'cell-{n}', c) for n, c in enumerate(nb['cells']) if c['cell_type'] == 'code']
+    return dict(cells=[(i, cell_role(c), cell_source(c)) for i, c in code], names={i: nbgrader_meta(c).get('grade_id') or i for i, c in code})
+
+def _job(nb:dict, wd:Path, dirs:list, memory:int, seed:int, answers:set)->Job:
+    "A `Job` running the code cells of `nb` in the new folder `wd`, which gets copies of the files of the folders `dirs`"
+    wd.mkdir(parents=True)
+    for d in dirs: _copy_files(d, wd)
+    return Job(**_job_cells(nb), workdir=str(wd), memory=memory, seed=seed, answer_names=sorted(answers))
+
+# %% ../../nbs/84_grading_autograde.ipynb #efad1d98
+def _instructor_notebook(rel_path:Path, src_dir:Path)->dict:
+    "What each submission of the released notebook `rel_path` is merged with, from its source in `src_dir` (the release where there is none)"
+    release_nb = _read_nb(rel_path)
+    src_nb = _read_nb(src_dir/rel_path.name) if (src_dir/rel_path.name).exists() else release_nb
+    full = {nbgrader_meta(c)['grade_id']: cell_source(c) for c in src_nb['cells'] if cell_role(c) in ('test', 'template')}
+    return dict(release=release_nb, full=full, answers=_answer_names(src_nb), schemes=mark_schemes(src_nb))
+
+# %% ../../nbs/84_grading_autograde.ipynb #2ec9476b
+def _merged(inst:dict, path:Path)->dict:
+    "The status, the notebook to grade (the submission at `path` merged with `inst`) and the problems noticed; `why` where it cannot be read"
+    nb, why = _read_submission(path)
+    if why and nb is None and path.exists(): return dict(status=Status.NOT_GRADED, why=why, nb=inst['release'], problems=[why])
+    try:
+        merged, probs = merge_submission(inst['release'], inst['full'], nb)
+        merged = with_mark_schemes(merged, inst['schemes'])  # outputs go back to cells by their ids, never list positions
+    except Exception as e:  # whatever is wrong with one submission costs only that submission
+        why = f"{path.name} is not a valid notebook: {type(e).__name__}: {str(e)[:120]}"
+        return dict(status=Status.NOT_GRADED, why=why, nb=inst['release'], problems=[why])
+    if nb is None: probs = [why]
+    elif not nb['cells']: probs.append(f"{path.name} has no cells")
+    return dict(status=Status.MISSING if nb is None else Status.GRADED, nb=merged, problems=probs)
+
+# %% ../../nbs/84_grading_autograde.ipynb #65e26d23
 def _plan(cfg:Config, assignment:str, students:list, scratch:Path, memory:int, seed:int)->tuple:
     "The jobs of every student's notebooks, and per (student, notebook) what `merge_submission` and the reader said"
     rel, src_dir, sub = course_path(cfg, 'release')/assignment, course_path(cfg, 'source')/assignment, course_path(cfg, 'submitted')
     jobs, info = {}, {}
     for rel_path in sorted(rel.glob('*.ipynb')):
-        release_nb = _read_nb(rel_path)
-        src_nb = _read_nb(src_dir/rel_path.name) if (src_dir/rel_path.name).exists() else release_nb
-        full = {nbgrader_meta(c)['grade_id']: cell_source(c) for c in src_nb['cells'] if cell_role(c) in ('test', 'template')}
-        answers, schemes = _answer_names(src_nb), mark_schemes(src_nb)
+        inst = _instructor_notebook(rel_path, src_dir)
         for s in students:
-            nb, why = _read_submission(sub/s/assignment/rel_path.name)
             key = (s, rel_path.stem)
-            if why and nb is None and (sub/s/assignment/rel_path.name).exists():
-                info[key] = dict(status=Status.NOT_GRADED, why=why, nb=release_nb, problems=[why]); continue
-            try:
-                merged, probs = merge_submission(release_nb, full, nb)
-                merged = with_mark_schemes(merged, schemes)  # outputs go back to cells by their ids, never list positions
-            except Exception as e:  # whatever is wrong with one submission costs only that submission
-                why = f"{rel_path.name} is not a valid notebook: {type(e).__name__}: {str(e)[:120]}"
-                info[key] = dict(status=Status.NOT_GRADED, why=why, nb=release_nb, problems=[why]); continue
-            if nb is None: probs = [why]
-            elif not nb['cells']: probs.append(f"{rel_path.name} has no cells")
-            info[key] = dict(status=Status.MISSING if nb is None else Status.GRADED, nb=merged, problems=probs)
-            if nb is None: continue  # a missing notebook scores 0 without running, as in nbgrader
-            wd = scratch/f"{s}--{rel_path.stem}"
-            wd.mkdir(parents=True)
-            _copy_files(sub/s/assignment, wd)
-            _copy_files(rel, wd)
-            jobs[key] = Job(**_job_cells(merged), workdir=str(wd), memory=memory, seed=seed, answer_names=sorted(answers))
+            info[key] = _merged(inst, sub/s/assignment/rel_path.name)
+            if info[key]['status'] == Status.GRADED:  # a missing notebook scores 0 without running, as in nbgrader
+                jobs[key] = _job(info[key]['nb'], scratch/f"{s}--{rel_path.stem}", [sub/s/assignment, rel], memory, seed, inst['answers'])
     return jobs, info
 
 # %% ../../nbs/84_grading_autograde.ipynb #48b321d2
@@ -145,17 +164,19 @@ def _executed(nb:dict, run:NotebookRun, memory:int)->dict:
             _memory_note(c, memory)
     return nb
 
-def _save(gb, cfg:Config, assignment:str, student:str, nbs:dict, late:dict, due, files:dict=None)->dict:
-    "Write one student's autograded notebooks `nbs` (name -> (notebook, status)) and grades; return the student's summary"
+# %% ../../nbs/84_grading_autograde.ipynb #e17eb51b
+def _gradebook_submission(gb, cfg:Config, assignment:str, student:str, due)->float:
+    "Record `student`, the due date `due` of `assignment` (unless None) and the submission with its timestamp in `gb`; the seconds it was late"
     from nbgrader.coursedir import CourseDirectory
-    from nbgrader.utils import compute_checksum
-    from nbformat import from_dict
-    sub_dir, out = course_path(cfg, 'submitted')/student/assignment, course_path(cfg, 'autograded')/student/assignment
-    ts = CourseDirectory(config=cfg).get_existing_timestamp(str(sub_dir))
+    ts = CourseDirectory(config=cfg).get_existing_timestamp(str(course_path(cfg, 'submitted')/student/assignment))
     gb.update_or_create_student(student)
     if due is not None: gb.update_or_create_assignment(assignment, duedate=due)
     submission = gb.update_or_create_submission(assignment, student, **({'timestamp': ts} if ts else {}))
-    secs_late = submission.total_seconds_late or 0.
+    return submission.total_seconds_late or 0.
+
+# %% ../../nbs/84_grading_autograde.ipynb #d3365609
+def _autograded_folder(out:Path, sub_dir:Path, files:dict=None):
+    "Make the folder `out` afresh: the timestamp and secret of the submission in `sub_dir`, and the `files` (path -> bytes) its notebooks wrote"
     if out.exists(): shutil.rmtree(out)
     out.mkdir(parents=True)
     for f in ('timestamp.txt', 'submission_secret.txt'):  # nbgrader's release_feedback needs the secret
@@ -163,34 +184,64 @@ def _save(gb, cfg:Config, assignment:str, student:str, nbs:dict, late:dict, due,
     for rel, data in (files or {}).items():  # what the notebooks wrote next to themselves, as nbgrader keeps it (size-capped)
         (out/rel).parent.mkdir(parents=True, exist_ok=True)
         (out/rel).write_bytes(data)
-    tests, statuses = {}, set()
+
+# %% ../../nbs/84_grading_autograde.ipynb #e1754767
+def _cell_grade(c:dict, status:str)->tuple:
+    "(autograded score, or None where a person grades it; the points, score and failure of a test cell that ran, or None) of the graded cell `c`"
+    from nbgrader.utils import compute_checksum
+    from nbformat import from_dict
+    m = nbgrader_meta(c)
+    if status == Status.NOT_GRADED: return None, None
+    if status == Status.MISSING: return 0., None
+    if m.get('solution'): return (0. if m.get('checksum') == compute_checksum(from_dict(c)) else None), None
+    if c['cell_type'] != 'code': return None, None
+    points = float(m.get('points', 0))
+    score = test_score(c, points)
+    return score, dict(points=points, score=score, failure=failure(c))
+
+def _auto_comment(c:dict)->str:
+    "nbgrader's automatic comment on the answer or task cell `c`: 'No response.' for an answer left as released, else None"
+    from nbgrader.utils import compute_checksum
+    from nbformat import from_dict
+    m = nbgrader_meta(c)
+    return "No response." if (m.get('checksum') == compute_checksum(from_dict(c)) and not m.get('task')) else None
+
+# %% ../../nbs/84_grading_autograde.ipynb #0e7062d0
+def _save_notebook(gb, assignment:str, student:str, name:str, nb:dict, status:str, secs_late:float, late:dict)->dict:
+    "Write the scores, comments and late penalty of `student`'s notebook `name` (`nb`, graded `status`) to `gb`; each test's points, score and failure"
+    tests, score = {}, 0.
+    for c in nb['cells']:
+        m = nbgrader_meta(c)
+        if not m.get('grade_id') or c.get('metadata', {}).get('sotavision'): continue
+        if m.get('grade'):
+            g = gb.find_grade(m['grade_id'], name, assignment, student)
+            g.auto_score, test = _cell_grade(c, status)
+            if test: tests[f"{name}/{m['grade_id']}"] = test
+            g.needs_manual_grade = g.manual_score is not None or g.auto_score is None
+            score += g.auto_score or 0.
+        if m.get('solution') or m.get('task'):
+            cm = gb.find_comment(m['grade_id'], name, assignment, student)
+            cm.auto_comment = _auto_comment(c)
+    nbrec = gb.find_submission_notebook(name, assignment, student)
+    nbrec.late_submission_penalty = late_penalty(score, secs_late, late['late_policy'], late['late_penalty_per_day'], late['late_penalty_cap'])
+    return tests
+
+# %% ../../nbs/84_grading_autograde.ipynb #c5c7a7ab
+def _student_status(statuses:set)->str:
+    "The status of a submission whose notebooks were graded with `statuses`: not graded if one was, missing if all were, graded otherwise"
+    return Status.NOT_GRADED if Status.NOT_GRADED in statuses else Status.MISSING if statuses == {Status.MISSING} else Status.GRADED
+
+def _save(gb, cfg:Config, assignment:str, student:str, nbs:dict, late:dict, due, files:dict=None)->dict:
+    "Write one student's autograded notebooks `nbs` (name -> (notebook, status)) and grades; return the student's summary"
+    out = course_path(cfg, 'autograded')/student/assignment
+    secs_late = _gradebook_submission(gb, cfg, assignment, student, due)
+    _autograded_folder(out, course_path(cfg, 'submitted')/student/assignment, files)
+    tests = {}
     for name, (nb, status) in nbs.items():
-        statuses.add(status)
-        score = 0.
-        for c in nb['cells']:
-            m = nbgrader_meta(c)
-            if not m.get('grade_id') or c.get('metadata', {}).get('sotavision'): continue
-            node = from_dict(c)
-            if m.get('grade'):
-                g = gb.find_grade(m['grade_id'], name, assignment, student)
-                if status == Status.NOT_GRADED: g.auto_score = None
-                elif status == Status.MISSING: g.auto_score = 0.
-                elif m.get('solution'): g.auto_score = 0. if m.get('checksum') == compute_checksum(node) else None
-                elif c['cell_type'] == 'code':
-                    g.auto_score = test_score(c, float(m.get('points', 0)))
-                    tests[f"{name}/{m['grade_id']}"] = dict(points=float(m.get('points', 0)), score=g.auto_score, failure=failure(c))
-                else: g.auto_score = None
-                g.needs_manual_grade = g.manual_score is not None or g.auto_score is None
-                score += g.auto_score or 0.
-            if m.get('solution') or m.get('task'):
-                cm = gb.find_comment(m['grade_id'], name, assignment, student)
-                cm.auto_comment = "No response." if (m.get('checksum') == compute_checksum(node) and not m.get('task')) else None
-        nbrec = gb.find_submission_notebook(name, assignment, student)
-        nbrec.late_submission_penalty = late_penalty(score, secs_late, late['late_policy'], late['late_penalty_per_day'], late['late_penalty_cap'])
+        tests.update(_save_notebook(gb, assignment, student, name, nb, status, secs_late, late))
         (out/f"{name}.ipynb").write_text(json.dumps(nb, indent=1))
     gb.db.commit()
-    status = Status.NOT_GRADED if Status.NOT_GRADED in statuses else Status.MISSING if statuses == {Status.MISSING} else Status.GRADED
-    return dict(status=status, seconds_late=secs_late, tests=tests)
+    return dict(status=_student_status({status for _, status in nbs.values()}), seconds_late=secs_late, tests=tests)
 
 # %% ../../nbs/84_grading_autograde.ipynb #246bd684
 REFERENCE_DIR = '.sotavision-reference'
@@ -201,11 +252,7 @@ def _reference_key(src_nb:dict, seed:int)->str:
     code = [(cell_role(c), cell_source(c), nbgrader_meta(c).get('grade_id')) for c in src_nb['cells'] if c['cell_type'] == 'code']
     return hashlib.sha256(json.dumps([code, seed, Path(sotavision.checks.__file__).read_text()]).encode()).hexdigest()[:20]
 
-def _job_cells(nb:dict)->dict:
-    "The `cells` and `names` of a `Job` running `nb`: (id, role, source) of each code cell (an id made up where it has none), and id -> grade id"
-    code = [(c.get('id') or f'cell-{n}', c) for n, c in enumerate(nb['cells']) if c['cell_type'] == 'code']
-    return dict(cells=[(i, cell_role(c), cell_source(c)) for i, c in code], names={i: nbgrader_meta(c).get('grade_id') or i for i, c in code})
-
+# %% ../../nbs/84_grading_autograde.ipynb #3585f23e
 def reference_jobs(cfg:Config, assignment:str, scratch:Path, memory:int, seed:int)->tuple:
     "The reference runs `assignment` still needs (key -> job, run by `run_notebooks`) and the references cached (notebook -> records)"
     rel, src_dir = course_path(cfg, 'release')/assignment, course_path(cfg, 'source')/assignment
@@ -217,13 +264,11 @@ def reference_jobs(cfg:Config, assignment:str, scratch:Path, memory:int, seed:in
         if cache.exists():
             try: cached[rel_path.stem] = json.loads(cache.read_text()); continue
             except ValueError: pass  # a half-written cache runs again
-        wd = scratch/f"reference--{rel_path.stem}"
-        wd.mkdir(parents=True)
-        _copy_files(rel, wd)
-        jobs[('reference', rel_path.stem, str(cache))] = Job(**_job_cells(src_nb), workdir=str(wd), memory=memory, seed=seed,
-                                                           answer_names=sorted(_answer_names(src_nb)))
+        jobs[('reference', rel_path.stem, str(cache))] = _job(src_nb, scratch/f"reference--{rel_path.stem}", [rel], memory, seed,
+                                                            _answer_names(src_nb))
     return jobs, cached
 
+# %% ../../nbs/84_grading_autograde.ipynb #942611b8
 def reference(key:tuple, job:Job, res:NotebookRun, assignment:str)->tuple:
     "(grade_id -> what each test cell recorded in the solution's run `res`, problems): the cells the solution fails are left out, and nothing is cached then"
     _, stem, cache = key
@@ -306,6 +351,7 @@ def _bar(done:int, total:int, key, res:dict, width:int=30):
     print(f"\r[{'#' * n}{'.' * (width - n)}] {done}/{total} {key[0]} ({res.seconds:.1f}s)" + ' ' * 10,
           end='\n' if done == total else '', file=sys.stderr, flush=True)
 
+# %% ../../nbs/84_grading_autograde.ipynb #3f4db677
 def parse_size(s)->int:
     "Bytes in a size like '2G', '512M' or 1000000"
     if isinstance(s, (int, float)): return int(s)
@@ -313,6 +359,77 @@ def parse_size(s)->int:
     if not m: raise GradeError(f"--memory {s!r} is not a size: write it like 2G or 512M.")
     return int(float(m.group(1)) * 1024 ** ' KMGT'.index((m.group(2) or ' ').upper()))
 
+# %% ../../nbs/84_grading_autograde.ipynb #dd83c5b5
+def _students(cfg:Config, assignment:str)->list:
+    "The students who submitted `assignment`, or a `GradeError` saying where submissions go"
+    students, sub = submitted_students(cfg, assignment), course_path(cfg, 'submitted')
+    if not students: raise GradeError(
+        f"No submissions of {assignment!r}: there is no folder {sub}/<student>/{assignment}/. Put each student's notebooks in "
+        f"{sub}/<student>/{assignment}/ (formgrader's Collect, or `nbgrader collect {assignment}` run in {course_root(cfg)}, does it).")
+    return students
+
+# %% ../../nbs/84_grading_autograde.ipynb #45265d12
+def _run_submissions(cfg:Config, assignment:str, students:list, memory:int, seed:int, **kwargs)->tuple:
+    "Plan and run (`run_notebooks(**kwargs)`) the students' notebooks and the solution's: (info, reference jobs, cached references, runs)"
+    scratch = Path(tempfile.mkdtemp(prefix='sotavision-grade-'))
+    try:
+        plan, info = _plan(cfg, assignment, students, scratch, memory, seed)
+        ref_jobs, refs = reference_jobs(cfg, assignment, scratch, memory, seed)  # the solution runs first, in its own sandbox
+        return info, ref_jobs, refs, run_notebooks({**ref_jobs, **plan}, memory=memory, **kwargs)
+    finally: shutil.rmtree(scratch, ignore_errors=True)
+
+# %% ../../nbs/84_grading_autograde.ipynb #acb20fcc
+def _take_references(ref_jobs:dict, runs:dict, refs:dict, assignment:str, reference_problems:list=None):
+    "Move the solution's runs out of `runs` into `refs`; a `GradeError` where the solution fails its tests, unless `reference_problems` collects them"
+    for k, job in ref_jobs.items():
+        refs[k[1]], probs = reference(k, job, runs.pop(k), assignment)
+        if reference_problems is not None: reference_problems.extend(probs)
+        elif probs: raise GradeError(
+            f"{probs[0]}. Fix it in the source folder, check it with `sotavision-grade check {assignment}`, and grade again: "
+            "grading against a broken solution would mark right answers wrong.")
+
+# %% ../../nbs/84_grading_autograde.ipynb #1a780dec
+def _check_started(runs:dict):
+    "A `GradeError` when no notebook of `runs` could start: the sandbox does not work on this machine"
+    bad = {k: r.setup_error for k, r in runs.items() if r.setup_error}
+    if bad and len(bad) == len(runs): raise GradeError(
+        f"No submission could start: {next(iter(bad.values()))}. Run with --no-sandbox on a machine without user namespaces "
+        "(the submissions then run without the sandbox).")
+
+# %% ../../nbs/84_grading_autograde.ipynb #a78eea8d
+def _graded_notebook(i:dict, r:NotebookRun, ref:dict, memory:int)->tuple:
+    "(autograded notebook, problems) of the notebook `_plan` gave `i` (its status updated if it could not start), run as `r` (None: not run), against `ref`"
+    if r and r.setup_error: i.update(status=Status.NOT_GRADED, problems=[f"the grader could not start it: {r.setup_error}"])
+    nb = _executed(i['nb'], r, memory) if r and i['status'] != Status.NOT_GRADED else json.loads(json.dumps(i['nb']))
+    if r and i['status'] != Status.NOT_GRADED: apply_reference(nb, r, ref)
+    p = i['problems'] + (r.problems if r else [])
+    if r and any('memory limit' in failure(c) for c in nb['cells'] if c['cell_type'] == 'code'):
+        p.append(f"it reached the memory limit of {memory/2**30:g} GiB")
+    rebound = sorted({n for c in (r.cells.values() if r else []) for n in (c.get('rebound') or [])})
+    if rebound: p.append(f"it rebinds what the tests use ({', '.join(rebound[:6])}); the originals were put back")
+    if p: nb['cells'].insert(0, _note_cell(p, i['status']))
+    return nb, p
+
+# %% ../../nbs/84_grading_autograde.ipynb #2ee88e65
+def _grade_student(gb, cfg:Config, assignment:str, student:str, info:dict, runs:dict, refs:dict, memory:int, late:dict, due)->tuple:
+    "Save `student`'s autograded notebooks (rolled back, and said, when that fails): (their row of the table, each test's points, score and failure)"
+    nbs, probs, secs, cell_secs, files = {}, [], 0., 0., {}
+    for k in [k for k in info if k[0] == student]:
+        r = runs.get(k)
+        nb, p = _graded_notebook(info[k], r, refs.get(k[1], {}), memory)
+        nbs[k[1]] = (nb, info[k]['status'])
+        files.update(r.files if r else {})
+        probs += p; secs += r.seconds if r else 0.
+        cell_secs += sum(c.get('seconds') or 0. for c in r.cells.values()) if r else 0.
+    try: saved = _save(gb, cfg, assignment, student, nbs, late, due, files)
+    except Exception as e:
+        gb.db.rollback()
+        saved = dict(status=Status.NOT_GRADED, seconds_late=0., tests={})
+        probs.append(f"its grades could not be saved: {type(e).__name__}: {e}")
+    return dict(student=student, status=saved['status'], seconds=round(secs, 2), cell_seconds=round(cell_secs, 2), problems=probs,
+                seconds_late=saved['seconds_late']), saved['tests']
+
+# %% ../../nbs/84_grading_autograde.ipynb #f379bd98
 def autograde(cfg:Config, assignment:str,
               jobs:int=None, # Submissions graded at once; None: the number of CPU cores
               timeout:float=None, # Seconds a cell may run; None: the config's Execute.timeout (30)
@@ -329,62 +446,24 @@ def autograde(cfg:Config, assignment:str,
     try:
         slots = start_slots(max(1, jobs or os.cpu_count() or 1), sandbox, memory, processes, preload_for(cfg, assignment))  # they import meanwhile
         _released(cfg, assignment)
-        students, sub = submitted_students(cfg, assignment), course_path(cfg, 'submitted')
-        if not students: raise GradeError(
-            f"No submissions of {assignment!r}: there is no folder {sub}/<student>/{assignment}/. Put each student's notebooks in "
-            f"{sub}/<student>/{assignment}/ (formgrader's Collect, or `nbgrader collect {assignment}` run in {course_root(cfg)}, does it).")
+        students = _students(cfg, assignment)
         timeout = float(timeout or cfg.Execute.get('timeout', 30) or 30)
         late, due = late_settings(cfg), due_date(cfg, assignment)
-        scratch = Path(tempfile.mkdtemp(prefix='sotavision-grade-'))
-        try:
-            plan, info = _plan(cfg, assignment, students, scratch, memory, seed)
-            ref_jobs, refs = reference_jobs(cfg, assignment, scratch, memory, seed)  # the solution runs first, in its own sandbox
-            runs = run_notebooks({**ref_jobs, **plan}, n_jobs=jobs, timeout=timeout, progress=_bar if progress else None, sandbox=sandbox,
-                                 notebook_timeout=notebook_timeout, memory=memory, processes=processes, started=slots)
-        finally: shutil.rmtree(scratch, ignore_errors=True)
-        for k, job in ref_jobs.items():
-            refs[k[1]], probs = reference(k, job, runs.pop(k), assignment)
-            if reference_problems is not None: reference_problems.extend(probs)
-            elif probs: raise GradeError(
-                f"{probs[0]}. Fix it in the source folder, check it with `sotavision-grade check {assignment}`, and grade again: "
-                "grading against a broken solution would mark right answers wrong.")
+        info, ref_jobs, refs, runs = _run_submissions(cfg, assignment, students, memory, seed, n_jobs=jobs, timeout=timeout,
+                                                      progress=_bar if progress else None, sandbox=sandbox,
+                                                      notebook_timeout=notebook_timeout, processes=processes, started=slots)
+        _take_references(ref_jobs, runs, refs, assignment, reference_problems)
     except SandboxError as e: raise GradeError(f"{e.strerror or e}. Install bubblewrap with `make sandbox`, or run with --no-sandbox "
                                                "(the submissions then run without isolation).") from None
     finally:
         for s in slots: s.close()
-    bad = {k: r.setup_error for k, r in runs.items() if r.setup_error}
-    if bad and len(bad) == len(runs): raise GradeError(
-        f"No submission could start: {next(iter(bad.values()))}. Run with --no-sandbox on a machine without user namespaces "
-        "(the submissions then run without the sandbox).")
+    _check_started(runs)
     rows, out = [], course_root(cfg)/'results'/assignment
     out.mkdir(parents=True, exist_ok=True)
     with gradebook(cfg) as gb:
         for s in students:
-            keys = [k for k in info if k[0] == s]
-            nbs, probs, secs, cell_secs, files = {}, [], 0., 0., {}
-            for k in keys:
-                i, r = info[k], runs.get(k)
-                if r and r.setup_error: i.update(status=Status.NOT_GRADED, problems=[f"the grader could not start it: {r.setup_error}"])
-                nb = _executed(i['nb'], r, memory) if r and i['status'] != Status.NOT_GRADED else json.loads(json.dumps(i['nb']))
-                if r and i['status'] != Status.NOT_GRADED: apply_reference(nb, r, refs.get(k[1], {}))
-                p = i['problems'] + (r.problems if r else [])
-                if r and any('memory limit' in failure(c) for c in nb['cells'] if c['cell_type'] == 'code'):
-                    p.append(f"it reached the memory limit of {memory/2**30:g} GiB")
-                rebound = sorted({n for c in (r.cells.values() if r else []) for n in (c.get('rebound') or [])})
-                if rebound: p.append(f"it rebinds what the tests use ({', '.join(rebound[:6])}); the originals were put back")
-                if p: nb['cells'].insert(0, _note_cell(p, i['status']))
-                nbs[k[1]] = (nb, i['status'])
-                files.update(r.files if r else {})
-                probs += p; secs += r.seconds if r else 0.
-                cell_secs += sum(c.get('seconds') or 0. for c in r.cells.values()) if r else 0.
-            try: saved = _save(gb, cfg, assignment, s, nbs, late, due, files)
-            except Exception as e:
-                gb.db.rollback()
-                saved = dict(status=Status.NOT_GRADED, seconds_late=0., tests={})
-                probs.append(f"its grades could not be saved: {type(e).__name__}: {e}")
-            row = dict(student=s, status=saved['status'], seconds=round(secs, 2), cell_seconds=round(cell_secs, 2), problems=probs,
-                       seconds_late=saved['seconds_late'])
-            (out/f"{s}.json").write_text(json.dumps(dict(row, tests=saved['tests']), indent=1))
+            row, tests = _grade_student(gb, cfg, assignment, s, info, runs, refs, memory, late, due)
+            (out/f"{s}.json").write_text(json.dumps(dict(row, tests=tests), indent=1))
             rows.append(row)
     by = {r['student']: r for r in scores(cfg, assignment)}
     return [dict(by.get(r['student'], dict(score=0., max_score=0., late_penalty=0., needs_manual_grade=True)), **r) for r in rows]

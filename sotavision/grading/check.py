@@ -118,6 +118,7 @@ def _scratch_course(cfg:Config, d:Path)->Config:
     tcfg.Exchange.root = str(d.resolve()/'exchange')
     return tcfg
 
+# %% ../../nbs/87_grading_check.ipynb #7dab6e17
 def _hidden_tests(nb:dict)->set:
     "grade_ids of the test cells of `nb` that hold hidden tests"
     return {nbgrader_meta(c)['grade_id'] for c in nb['cells'] if cell_role(c) == 'test' and HIDDEN_RE.search(cell_source(c))}
@@ -142,6 +143,7 @@ def fixture_problems(gb, assignment:str, src:Path, fixtures:list, student=lambda
                                                     f"(a file tests/wrong_answers/{assignment}/<case>.py with '# replaces: {gid}')")
     return probs
 
+# %% ../../nbs/87_grading_check.ipynb #7f038fce
 def hidden_expectations(nb:dict)->list:
     "(grade_id, line) of each check in a hidden test of `nb` that is given its expected value, which would then run in the student's process"
     import textwrap
@@ -173,6 +175,7 @@ def reference_problems(cfg:Config, assignment:str)->list:
                                       "check_raises (sotavision.checks).")
     return probs
 
+# %% ../../nbs/87_grading_check.ipynb #3fc320e9
 def check_assignment(cfg:Config, assignment:str, fixtures=None # Folder of wrong-answer fixtures; None: `fixtures_dir(cfg)`
                     )->tuple:
     "Grade `assignment`'s solution, untouched release and wrong answers in a scratch course: (problems, summary)"

@@ -51,15 +51,16 @@ def _unique_ids(cells:list)->list:
         used.add(c['id'])
     return cells
 
-def merge_submission(release:dict, # The released notebook (student version, with nbgrader's checksums)
-                     full_sources:dict, # grade_id -> the instructor's source of each template and test cell
-                     submitted:dict=None, # The student's notebook; None when it is missing
-                    )->tuple:
-    "The notebook to grade, and the list of what the submission changed that was undone"
-    probs, rel_cells = [], release['cells']
+# %% ../../nbs/80_grading_notebook.ipynb #5d0a682a
+def _release_index(rel_cells:list)->tuple:
+    "grade_id -> (role, cell) of the released cells `rel_cells` with a grade_id, and the ids of the cells released without a role"
     roles = {nbgrader_meta(c)['grade_id']: (cell_role(c), c) for c in rel_cells if nbgrader_meta(c).get('grade_id')}
-    free_ids = {c.get('id') for c in rel_cells if cell_role(c) == 'free' and c.get('id')}
-    answers, free, extras, seen, anchor = {}, {}, {}, {}, None
+    return roles, {c.get('id') for c in rel_cells if cell_role(c) == 'free' and c.get('id')}
+
+# %% ../../nbs/80_grading_notebook.ipynb #5b5ada30
+def _sort_submission(submitted:dict, roles:dict, free_ids:set)->tuple:
+    "The cells of `submitted` sorted out: answers (grade_id -> the answer), free (id -> the student's copy of a cell released without a role), extras (the cell they follow -> cells added), seen (grade_id -> copies of each template and test cell), problems"
+    probs, answers, free, extras, seen, anchor = [], {}, {}, {}, {}, None
     for c in (submitted or {}).get('cells', []):
         gid = nbgrader_meta(c).get('grade_id') if isinstance(c, dict) else None
         role, rc = roles.get(gid, ('free', None))
@@ -78,20 +79,36 @@ def merge_submission(release:dict, # The released notebook (student version, wit
             free[c['id']], anchor = _plain(c, c['id']), ('i', c['id'])
             continue
         extras.setdefault(anchor, []).append(_plain(c, c.get('id') if isinstance(c.get('id'), str) else None))  # added: after the cell it follows
+    return answers, free, extras, seen, probs
+
+# %% ../../nbs/80_grading_notebook.ipynb #5b1ac788
+def _deleted_or_repeated(roles:dict, answers:dict, seen:dict, missing:bool)->list:
+    "What the submission did to the release's cells `roles`: duplicated or deleted; nothing is reported for a `missing` submission"
+    probs = []
     for gid, (role, _) in roles.items():
         if role in ('test', 'template') and gid in seen and seen[gid] > 1:
             probs.append(f"cell {gid} appears {seen[gid]} times; it was graded once")
-        if submitted is not None and role in ('test', 'template') and gid not in seen:
+        if not missing and role in ('test', 'template') and gid not in seen:
             probs.append(f"cell {gid} was deleted; it was put back")
-        if submitted is not None and role == 'answer' and gid not in answers:
+        if not missing and role == 'answer' and gid not in answers:
             probs.append(f"answer cell {gid} was deleted; it was graded as unanswered")
+    return probs
+
+# %% ../../nbs/80_grading_notebook.ipynb #c279b9b5
+def _release_copy(rc:dict)->dict:
+    "A copy of the released cell `rc`, its source one string, without outputs"
+    c = json.loads(json.dumps(rc))
+    c['source'] = cell_source(c)
+    if c['cell_type'] == 'code': c.update(outputs=[], execution_count=None)
+    return c
+
+def _merged_cells(rel_cells:list, full_sources:dict, answers:dict, free:dict, extras:dict, missing:bool)->list:
+    "The cells to grade: the released `rel_cells` with the sources sorted out by `_sort_submission`, and the cells the student added"
     cells = list(extras.get(None, []))
     for rc in rel_cells:
         gid, role = nbgrader_meta(rc).get('grade_id'), cell_role(rc)
         key = ('g', gid) if role != 'free' else ('i', rc.get('id'))
-        c = json.loads(json.dumps(rc))
-        c['source'] = cell_source(c)
-        if c['cell_type'] == 'code': c.update(outputs=[], execution_count=None)
+        c = _release_copy(rc)
         if role == 'answer':
             if gid in answers: c['source'] = cell_source(answers[gid])
             cells.append(c)
@@ -99,9 +116,21 @@ def merge_submission(release:dict, # The released notebook (student version, wit
             c['source'] = full_sources.get(gid, cell_source(rc))
             cells.append(c)
         elif key[1] in free: cells.append(free[key[1]])
-        elif submitted is None: cells.append(c)
+        elif missing: cells.append(c)
         # else: the student deleted a cell that was theirs to edit
         if key[1] is not None: cells += extras.get(key, [])
+    return cells
+
+# %% ../../nbs/80_grading_notebook.ipynb #3606f21c
+def merge_submission(release:dict, # The released notebook (student version, with nbgrader's checksums)
+                     full_sources:dict, # grade_id -> the instructor's source of each template and test cell
+                     submitted:dict=None, # The student's notebook; None when it is missing
+                    )->tuple:
+    "The notebook to grade, and the list of what the submission changed that was undone"
+    roles, free_ids = _release_index(release['cells'])
+    answers, free, extras, seen, probs = _sort_submission(submitted, roles, free_ids)
+    probs += _deleted_or_repeated(roles, answers, seen, missing=submitted is None)
+    cells = _merged_cells(release['cells'], full_sources, answers, free, extras, missing=submitted is None)
     return dict(release, cells=_unique_ids(cells)), probs
 
 # %% ../../nbs/80_grading_notebook.ipynb #592b266e

@@ -17,17 +17,21 @@ CGROUP_ROOT = Path('/sys/fs/cgroup')
 
 class _Cgroup:
     "A cgroup v1 `memory` and `pids` folder for one slot's whole process tree"
-    def __init__(self, name:str):
+    def __init__(self, name:str, root=None):
         self.dirs = []
-        for c in ('memory', 'pids'):
-            d = CGROUP_ROOT/c/name
+        for d in self.folders(name, root):
             d.mkdir()
             self.dirs.append(d)
 
+    @staticmethod
+    def folders(name:str, root=None)->list:
+        "The `memory` and `pids` folders of the cgroup `name`, under `root` (None: `CGROUP_ROOT`)"
+        return [Path(root or CGROUP_ROOT)/c/name for c in ('memory', 'pids')]
+
     @classmethod
-    def make(cls, name:str):
+    def make(cls, name:str, root=None):
         "The cgroup `name`, or None where this machine does not let this process make one"
-        try: return cls(name)
+        try: return cls(name, root)
         except OSError: return None
 
     def enter(self):
@@ -50,14 +54,26 @@ class _Cgroup:
         return int((self.dirs[0]/'memory.failcnt').read_text())
 
     def remove(self):
+        "Remove the cgroup's folders, waiting up to 5 s for each until the kernel lets go of it"
         for d in self.dirs:
             for _ in range(50):
                 try: d.rmdir(); break
                 except FileNotFoundError: break
                 except OSError: time.sleep(0.1)
 
+# %% ../../nbs/83_grading_pool.ipynb #7c2e5a10
 _ETC = ['ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'passwd', 'group', 'nsswitch.conf', 'localtime', 'fonts', 'mime.types',
         'ssl/certs', 'alternatives']
+
+def _system_binds()->list:
+    "bubblewrap arguments that show the system read-only: /usr, the top folders /bin, /sbin and /lib* (or their links into /usr), a few files of /etc"
+    a = ['--ro-bind', '/usr', '/usr']
+    for d in ('/bin', '/sbin', '/lib', '/lib32', '/lib64'):
+        if os.path.islink(d): a += ['--symlink', os.readlink(d), d]
+        elif os.path.isdir(d): a += ['--ro-bind', d, d]
+    for f in _ETC:
+        if os.path.exists(f'/etc/{f}'): a += ['--ro-bind', f'/etc/{f}', f'/etc/{f}']
+    return a
 
 def bwrap_args(inbox, # Host folder bound read-only at /grading/in
                binds=(), # More host folders bound read-only at the same path
@@ -65,12 +81,7 @@ def bwrap_args(inbox, # Host folder bound read-only at /grading/in
               )->list:
     "The bubblewrap command line of a slot: a root of only what grading needs, read-only, every namespace new, no capabilities"
     a = ['bwrap', '--unshare-all', '--die-with-parent', '--new-session', '--as-pid-1', '--cap-drop', 'ALL',
-         '--uid', '1000', '--gid', '1000', '--ro-bind', '/usr', '/usr']
-    for d in ('/bin', '/sbin', '/lib', '/lib32', '/lib64'):
-        if os.path.islink(d): a += ['--symlink', os.readlink(d), d]
-        elif os.path.isdir(d): a += ['--ro-bind', d, d]
-    for f in _ETC:
-        if os.path.exists(f'/etc/{f}'): a += ['--ro-bind', f'/etc/{f}', f'/etc/{f}']
+         '--uid', '1000', '--gid', '1000'] + _system_binds()
     # /tmp first: a bind under it (a clone or a venv in /tmp) then shows inside it instead of being hidden by it
     a += ['--proc', '/proc', '--dev', '/dev', '--size', str(64 * 2**20), '--tmpfs', '/tmp']
     for p in _bind_paths(binds): a += ['--ro-bind', p, p]
@@ -86,6 +97,7 @@ def _bind_paths(binds)->list:
             if p not in seen and os.path.exists(p) and not p.startswith('/usr/'): seen.append(p)
     return seen
 
+# %% ../../nbs/83_grading_pool.ipynb #3d81f0b4
 def _under_tmp(binds)->list:
     "The bound folders under /tmp, shortest first and none inside another: what a notebook's fresh /tmp must show again"
     res = []
@@ -93,6 +105,7 @@ def _under_tmp(binds)->list:
         if not any(p.startswith(q + '/') for q in res): res.append(p)
     return res
 
+# %% ../../nbs/83_grading_pool.ipynb #5b9e27d6
 def _sandbox_binds()->list:
     "What a notebook needs to run: Python, the virtual environment, the library, the tiny data"
     import sotavision
@@ -102,15 +115,22 @@ def _sandbox_binds()->list:
     return [sys.base_prefix, sys.prefix, Path(sotavision.__file__).resolve().parent, data_dir().resolve(), *site]
 
 def _sandbox_env()->dict:
+    "The whole environment of a sandbox: this Python first on the PATH, a home in /tmp, one thread, the tiny data, and grading's markers"
     from sotavision.data import data_dir
     return dict(PATH=f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin", HOME='/tmp', LANG='C.UTF-8', PYTHONHASHSEED='0',
                 MPLBACKEND='Agg', MPLCONFIGDIR='/tmp/matplotlib', OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', PYTHONDONTWRITEBYTECODE='1',
                 PYTHONWARNINGS='ignore::FutureWarning', NBGRADER_EXECUTION='autograde', SOTAVISION_DATA=str(data_dir().resolve()),
                 SOTAVISION_SCALE='tiny')
 
-# %% ../../nbs/83_grading_pool.ipynb #7f9cc3c1
+# %% ../../nbs/83_grading_pool.ipynb #0e5d7a93
 LINE_LIMIT, NOTEBOOK_OUTPUT_LIMIT = 2**22, 2**20
 
+def _split_lines(buf:bytes, chunk:bytes)->tuple:
+    "The complete lines of `buf + chunk` (those over `LINE_LIMIT` left out), and the unfinished line (b'\\0' once it is too long)"
+    *done, buf = (buf + chunk).split(b'\n')
+    return [l for l in done if len(l) <= LINE_LIMIT], buf if len(buf) <= LINE_LIMIT else b'\0'
+
+# %% ../../nbs/83_grading_pool.ipynb #7f9cc3c1
 class _Slot:
     "A worker slot: a sandbox whose first process runs `serve`, with its cgroup and its inbox folder"
     def __init__(self, k:int, sandbox:bool=True, memory:int=2**31, processes:int=256, preload=PRELOAD):
@@ -120,19 +140,23 @@ class _Slot:
         self.sandbox, self.memory, self.processes = sandbox, memory, processes
         self.cg = _Cgroup.make(f'sotavision-{os.getpid()}-{k}-{uuid.uuid4().hex[:6]}')
         ctl_r, ctl_w = os.pipe()
-        code = f"from sotavision.grading.sandbox import serve; serve({ctl_w}, {list(preload)!r})"
-        env = _sandbox_env()
-        binds = _sandbox_binds() if sandbox else []
-        self.keep_tmp = _under_tmp(binds)
-        if sandbox: cmd = bwrap_args(self.inbox, binds, env) + [sys.executable, '-c', code]
-        else: cmd, env = [sys.executable, '-c', code], {**os.environ, **env, 'HOME': str(self.inbox.parent)}
         self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, pass_fds=[ctl_w],
-                                     env=None if sandbox else env, preexec_fn=self.cg.enter if self.cg else None)
+        self.proc = self._spawn(ctl_w, preload)
         os.close(ctl_w)
         self.ctl, self.out = ctl_r, self.proc.stdout.fileno()
         for fd in (self.ctl, self.out): os.set_blocking(fd, False)
         self.bufs, self.ready, self.run, self.dead = {self.ctl: b'', self.out: b''}, False, None, False
+
+    def _spawn(self, ctl:int, preload)->subprocess.Popen:
+        "Start the slot's first process, `serve` importing `preload` and writing to the pipe `ctl`: in bubblewrap, or as a plain process"
+        code = f"from sotavision.grading.sandbox import serve; serve({ctl}, {list(preload)!r})"
+        env = _sandbox_env()
+        binds = _sandbox_binds() if self.sandbox else []
+        self.keep_tmp = _under_tmp(binds)
+        if self.sandbox: cmd = bwrap_args(self.inbox, binds, env) + [sys.executable, '-c', code]
+        else: cmd, env = [sys.executable, '-c', code], {**os.environ, **env, 'HOME': str(self.inbox.parent)}
+        return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, pass_fds=[ctl],
+                                env=None if self.sandbox else env, preexec_fn=self.cg.enter if self.cg else None)
 
     def why_dead(self)->str:
         "The last lines the slot wrote to stderr"
@@ -140,6 +164,7 @@ class _Slot:
         return ' | '.join(self.log.read().decode(errors='replace').strip().splitlines()[-3:])[-600:]
 
     def send(self, msg:dict):
+        "Send `msg` to the slot's first process as a JSON line; sets `dead` when it can no longer be written to"
         try: self.proc.stdin.write((json.dumps(msg) + '\n').encode()); self.proc.stdin.flush()
         except (BrokenPipeError, OSError): self.dead = True
 
@@ -153,10 +178,8 @@ class _Slot:
             if not chunk:
                 if fd == self.ctl: self.dead = True
                 break
-            buf = self.bufs[fd] + chunk
-            *done, buf = buf.split(b'\n')
-            out += [l for l in done if len(l) <= LINE_LIMIT]
-            self.bufs[fd] = buf if len(buf) <= LINE_LIMIT else b'\0'  # a line too long is dropped whole
+            done, self.bufs[fd] = _split_lines(self.bufs[fd], chunk)
+            out += done
         return out
 
     def start(self, run):
@@ -170,6 +193,7 @@ class _Slot:
         self.send(dict(op='job', job=job))
 
     def close(self):
+        "Kill the slot's processes, and remove its cgroup, its inbox and (without the sandbox) its work folder"
         try: self.proc.kill()
         except OSError: pass
         self.proc.wait()
@@ -210,6 +234,7 @@ class NotebookRun:
 
 # %% ../../nbs/83_grading_pool.ipynb #421fcf78
 def _signal_name(code:int)->str:
+    "The name of the signal that ended a process whose exit code is `code` (minus the signal's number)"
     try: return signal.Signals(-code).name
     except (ValueError, TypeError): return f"signal {-code}"
 
@@ -217,26 +242,39 @@ def _text(x, limit:int)->str:
     "`x` if it is a string (cut to `limit` characters), else ''"
     return x[:limit] if isinstance(x, str) else ''
 
+def _seconds(x):
+    "`x` as a float if it is a number a float can hold, else None"
+    try: return float(x) if isinstance(x, (int, float)) else None
+    except OverflowError: return None
+
+# %% ../../nbs/83_grading_pool.ipynb #6a0c3e71
+def _clean_output(o, room:int):
+    "One untrusted nbformat output rebuilt with only its expected fields, its text cut to `room` characters; None if it is not an error, a stream or a result"
+    if not isinstance(o, dict): return None
+    t = o.get('output_type')
+    if t == 'error':
+        return dict(output_type='error', ename=_text(o.get('ename'), 200) or 'Error', evalue=_text(o.get('evalue'), min(5000, max(room, 200))),
+                    traceback=[_text(l, 500) for l in (o.get('traceback') if isinstance(o.get('traceback'), list) else [])[-60:]])
+    if t == 'stream':
+        c = dict(output_type='stream', name='stderr' if o.get('name') == 'stderr' else 'stdout', text=_text(o.get('text'), room))
+        if len(c['text']) < len(_text(o.get('text'), 10**9)): c['text'] += "\n[... the rest of this notebook's output was not kept]\n"
+        return c
+    if t == 'execute_result':
+        d = o.get('data') if isinstance(o.get('data'), dict) else {}
+        return dict(output_type='execute_result', execution_count=None, metadata={}, data={'text/plain': _text(d.get('text/plain'), room)})
+    return None
+
 def _clean_outputs(outs, room:int)->tuple:
     "Untrusted nbformat outputs rebuilt with only their expected fields, the text cut to `room` characters in all; (outputs, used)"
     res, used = [], 0
     for o in (outs if isinstance(outs, list) else [])[:10]:
-        if not isinstance(o, dict): continue
-        t = o.get('output_type')
-        if t == 'error':
-            c = dict(output_type='error', ename=_text(o.get('ename'), 200) or 'Error', evalue=_text(o.get('evalue'), min(5000, max(room, 200))),
-                     traceback=[_text(l, 500) for l in (o.get('traceback') if isinstance(o.get('traceback'), list) else [])[-60:]])
-        elif t == 'stream':
-            c = dict(output_type='stream', name='stderr' if o.get('name') == 'stderr' else 'stdout', text=_text(o.get('text'), room))
-            if len(c['text']) < len(_text(o.get('text'), 10**9)): c['text'] += "\n[... the rest of this notebook's output was not kept]\n"
-        elif t == 'execute_result':
-            d = o.get('data') if isinstance(o.get('data'), dict) else {}
-            c = dict(output_type='execute_result', execution_count=None, metadata={}, data={'text/plain': _text(d.get('text/plain'), room)})
-        else: continue
+        c = _clean_output(o, room)
+        if c is None: continue
         n = len(json.dumps(c)); used += n; room = max(room - n, 0)
         res.append(c)
     return res, used
 
+# %% ../../nbs/83_grading_pool.ipynb #2f4b8c60
 _SAFE_PATH = re.compile(r'(?!timestamp\.txt$|submission_secret\.txt$)[A-Za-z0-9_][\w.\- ]{0,80}(/[A-Za-z0-9_][\w.\- ]{0,80}){0,4}(?<!\.ipynb)')
 
 class _Run:
@@ -247,75 +285,182 @@ class _Run:
         self.cells, self.current, self.deadline, self.interrupted, self.killed, self.problems = {}, None, None, None, None, []
         self.finished, self.setup_error, self.exitcode, self.retried, self.room, self.t0, self.oom0 = False, None, None, False, NOTEBOOK_OUTPUT_LIMIT, None, 0
 
-    def _name(self, i): return self.job.names.get(i, f'#{i}')
+    def _name(self, i):
+        "The name of cell `i` in messages: its grade id, else #i"
+        return self.job.names.get(i, f'#{i}')
 
     def on_child(self, line:bytes):
         "Take one line the child wrote: untrusted, so parsed as JSON and checked field by field"
         try: msg = json.loads(line)
-        except ValueError: return
+        except (ValueError, RecursionError): return
         if not isinstance(msg, dict): return
-        ev, i = msg.get('ev'), msg.get('i')
+        ev, i, path = msg.get('ev'), msg.get('i'), _text(msg.get('path'), 500)
         if ev == 'setup-failed' and self.setup_error is None: self.setup_error = _text(msg.get('why'), 500) or 'the child could not start'
-        elif ev == 'start' and i in self.order and i not in self.cells:
-            if self.current is not None:  # the report of the cell before was too large to read, or never sent
-                self.cells[self.current] = dict(outputs=[dict(output_type='error', ename='OutputTooLarge', traceback=[],
-                    evalue="the grader could not read this cell's result: it was larger than it reads")], seconds=None, rebound=[])
-            self.current, self.deadline = i, time.perf_counter() + self.timeout
-        elif ev == 'file' and _SAFE_PATH.fullmatch(_text(msg.get('path'), 200)) and len(self.files) < 50:
-            try: data = base64.b64decode(_text(msg.get('data'), 2 * FILE_LIMIT), validate=True)
-            except ValueError: return
-            if len(data) <= FILE_LIMIT and sum(map(len, self.files.values())) + len(data) <= FILES_LIMIT: self.files[msg['path']] = data
-        elif ev == 'done' and i == self.current:
-            res = msg.get('res') if isinstance(msg.get('res'), dict) else {}
-            outputs, used = _clean_outputs(res.get('outputs'), self.room)
-            self.room = max(self.room - used, 0)
-            if self.interrupted == i:
-                outputs = [o for o in outputs if o['output_type'] != 'error'] + [dict(output_type='error', ename='CellTimeout', traceback=[],
-                    evalue=f"the cell ran longer than {self.timeout:g} s (--timeout) and was interrupted")]
-                self.problems.append(f"cell {self._name(i)} ran past the {self.timeout:g} s limit")
-            sec = res.get('seconds')
-            rebound = [_text(r, 100) for r in (res.get('rebound') if isinstance(res.get('rebound'), list) else [])[:20]]
-            self.cells[i] = dict(outputs=outputs, seconds=float(sec) if isinstance(sec, (int, float)) else None, rebound=rebound,
-                                 records=check_records(res.get('records')))
-            self.current, self.deadline = None, None
+        elif ev == 'start' and i in self.order and i not in self.cells: self._started(i)
+        elif ev == 'file' and _SAFE_PATH.fullmatch(path) and len(self.files) < 50: self._file(path, msg.get('data'))
+        elif ev == 'done' and i == self.current: self._done(i, msg.get('res'))
+
+    def _started(self, i):
+        "Cell `i` started: it gets its deadline; the cell before it, if it never reported, an error saying so"
+        if self.current is not None:  # the report of the cell before was too large to read, or never sent
+            self.cells[self.current] = dict(outputs=[dict(output_type='error', ename='OutputTooLarge', traceback=[],
+                evalue="the grader could not read this cell's result: it was larger than it reads")], seconds=None, rebound=[])
+        self.current, self.deadline = i, time.perf_counter() + self.timeout
+
+    def _file(self, path:str, data):
+        "Keep the file the notebook wrote at the safe relative `path` if its base64 `data` decodes and fits the limits"
+        try: data = base64.b64decode(_text(data, 2 * FILE_LIMIT), validate=True)
+        except ValueError: return
+        if len(data) <= FILE_LIMIT and sum(map(len, self.files.values())) + len(data) <= FILES_LIMIT: self.files[path] = data
+
+    def _done(self, i, res):
+        "Cell `i` ended with the result `res`: keep its outputs, time, what it rebound and what its checks recorded"
+        res = res if isinstance(res, dict) else {}
+        outputs = self._outputs(i, res.get('outputs'))
+        rebound = [_text(r, 100) for r in (res.get('rebound') if isinstance(res.get('rebound'), list) else [])[:20]]
+        self.cells[i] = dict(outputs=outputs, seconds=_seconds(res.get('seconds')), rebound=rebound, records=check_records(res.get('records')))
+        self.current, self.deadline = None, None
+
+    def _outputs(self, i, outs)->list:
+        "Cell `i`'s outputs, cleaned within the room left for the notebook's; if it was interrupted, its error is the time limit's"
+        outputs, used = _clean_outputs(outs, self.room)
+        self.room = max(self.room - used, 0)
+        if self.interrupted == i:
+            outputs = [o for o in outputs if o['output_type'] != 'error'] + [dict(output_type='error', ename='CellTimeout', traceback=[],
+                evalue=f"the cell ran longer than {self.timeout:g} s (--timeout) and was interrupted")]
+            self.problems.append(f"cell {self._name(i)} ran past the {self.timeout:g} s limit")
+        return outputs
 
     def tick(self, slot, now:float):
         "Interrupt, then kill, a cell past its deadline; kill a notebook past its notebook deadline"
         if self.killed is None and now - self.t0 > self.notebook_timeout:
-            self.killed = f"the notebook ran longer than {self.notebook_timeout:g} s in all (--notebook-timeout) and was stopped"
-            self.problems.append(f"the notebook ran past the {self.notebook_timeout:g} s limit for the whole notebook"
-                                 + (f" in cell {self._name(self.current)}" if self.current is not None else ''))
-            slot.send(dict(op='kill')); self.deadline = now + 5
+            self._kill(slot, now, f"the notebook ran longer than {self.notebook_timeout:g} s in all (--notebook-timeout) and was stopped",
+                       f"the notebook ran past the {self.notebook_timeout:g} s limit for the whole notebook"
+                       + (f" in cell {self._name(self.current)}" if self.current is not None else ''))
         elif self.deadline is None or now < self.deadline: return
         elif self.killed is not None: slot.dead = True  # the slot did not end the notebook: it is killed
         elif self.interrupted != self.current:
             self.interrupted = self.current
             slot.send(dict(op='int')); self.deadline = now + 3
         else:
-            self.killed = f"the cell ran longer than {self.timeout:g} s (--timeout) and did not stop when interrupted, so it was killed"
-            self.problems.append(f"cell {self._name(self.current)} ran past the {self.timeout:g} s limit and was killed")
-            slot.send(dict(op='kill')); self.deadline = now + 5
+            self._kill(slot, now, f"the cell ran longer than {self.timeout:g} s (--timeout) and did not stop when interrupted, so it was killed",
+                       f"cell {self._name(self.current)} ran past the {self.timeout:g} s limit and was killed")
+
+    def _kill(self, slot, now:float, why:str, problem:str):
+        "Stop the notebook because `why`, noting `problem`: the slot kills the child, and has 5 s to say it ended"
+        self.killed = why
+        self.problems.append(problem)
+        slot.send(dict(op='kill')); self.deadline = now + 5
 
     def result(self, code, oom:bool=False, memory:int=None)->NotebookRun:
         "The notebook's cells, problems and time, once its child has exited with `code`"
         self.exitcode = code
-        if self.setup_error is None and (len(self.cells) < len(self.order)):
-            i = self.current
-            if self.killed: why = self.killed
-            elif oom: why = f"the notebook's processes reached the memory limit of {memory/2**30:g} GiB (--memory) and it was killed"
-            elif code is not None and code < 0: why = f"the notebook's process died ({_signal_name(code)})"
-            else: why = f"the notebook's process exited (exit code {code})"
-            if not self.killed:
-                self.problems.append((f"it reached the memory limit of {memory/2**30:g} GiB" if oom else why) + f" in cell {self._name(i)}")
-            if i is not None:
-                self.cells[i] = dict(outputs=[dict(output_type='error', ename='KernelDied', evalue=why, traceback=[])], seconds=None)
-            for j in self.order:
-                if j not in self.cells:
-                    self.cells[j] = dict(outputs=[dict(output_type='error', ename='NotRun', traceback=[],
-                                                       evalue=f"not run: {why} in an earlier cell")], seconds=None)
+        if self.setup_error is None and (len(self.cells) < len(self.order)): self._not_run(code, oom, memory)
         return NotebookRun(cells=self.cells, problems=self.problems, setup_error=self.setup_error, files=self.files,
                            seconds=time.perf_counter() - (self.t0 or time.perf_counter()), exitcode=code)
 
+    def _why_stopped(self, code, oom:bool, memory:int)->str:
+        "Why the notebook stopped before its end: the grader killed it, it reached the memory limit, a signal ended it, or it exited"
+        if self.killed: return self.killed
+        if oom: return f"the notebook's processes reached the memory limit of {memory/2**30:g} GiB (--memory) and it was killed"
+        if code is not None and code < 0: return f"the notebook's process died ({_signal_name(code)})"
+        return f"the notebook's process exited (exit code {code})"
+
+    def _not_run(self, code, oom:bool, memory:int):
+        "Give the cell that was running a `KernelDied` error and each cell not run a `NotRun` error, saying why"
+        i, why = self.current, self._why_stopped(code, oom, memory)
+        if not self.killed:
+            self.problems.append((f"it reached the memory limit of {memory/2**30:g} GiB" if oom else why) + f" in cell {self._name(i)}")
+        if i is not None:
+            self.cells[i] = dict(outputs=[dict(output_type='error', ename='KernelDied', evalue=why, traceback=[])], seconds=None)
+        for j in self.order:
+            if j not in self.cells:
+                self.cells[j] = dict(outputs=[dict(output_type='error', ename='NotRun', traceback=[],
+                                                   evalue=f"not run: {why} in an earlier cell")], seconds=None)
+
+    def again(self):
+        "Forget what this run got, to grade the notebook again in a fresh slot (once: `retried`)"
+        self.retried = True
+        self.cells, self.files, self.current, self.deadline, self.interrupted, self.room = {}, {}, None, None, None, NOTEBOOK_OUTPUT_LIMIT
+        self.problems.append("its grading sandbox was stopped by something outside it; it was graded again")
+
+# %% ../../nbs/83_grading_pool.ipynb #8d1c6e25
+class _Pool:
+    "The slots of one `run_notebooks` call, the jobs still to run and the results so far"
+    def __init__(self, jobs:dict, slots:list, progress, timeout:float, notebook_timeout:float, sandbox:bool=True,
+                 memory:int=2*2**30, processes:int=256, preload=PRELOAD):
+        self.todo, self.n, self.results, self.slots, self.live, self.progress = list(jobs.items()), len(jobs), {}, slots, [], progress
+        self.timeout, self.notebook_timeout, self.memory, self.processes = timeout, notebook_timeout, memory, processes
+        self.slot_args = (sandbox, memory, processes, preload)
+
+    def new_slot(self)->_Slot:
+        "Start a fresh slot, numbered after all the slots so far"
+        s = _Slot(len(self.slots), *self.slot_args); self.slots.append(s); return s
+
+    def open(self, n:int):
+        "Use `n` slots: the first `n` already started, fresh ones for the rest; close the started ones left over"
+        self.live = self.slots[:n] + [self.new_slot() for _ in range(len(self.slots), n)]
+        for s in self.slots[n:]: s.close()
+
+    def busy(self)->bool:
+        "Whether notebooks are left to start or to finish"
+        return bool(self.todo) or any(s.run for s in self.live)
+
+    def step(self):
+        "Start jobs in free slots, wait up to 0.1 s for output, then read, time and check each slot"
+        self.start_jobs()
+        fds = [fd for s in self.live if not s.dead for fd in (s.ctl, s.out)]
+        if fds: select.select(fds, [], [], 0.1)
+        now = time.perf_counter()
+        for k, s in enumerate(self.live):
+            self.read(s)
+            if s.run: s.run.tick(s, now)
+            if s.dead or s.proc.poll() is not None: self.replace(k)
+
+    def start_jobs(self):
+        "Give the next job to each slot that is ready, idle and alive"
+        for s in self.live:
+            if s.ready and s.run is None and self.todo and not s.dead:
+                key, job = self.todo.pop(0)
+                s.start(job if isinstance(job, _Run) else _Run(key, Job.of(job), self.timeout, self.notebook_timeout))
+
+    def read(self, s):
+        "Pass what the child of slot `s` wrote to its run, then act on what the slot's first process says: `ready`, `exit`"
+        for line in s.lines(s.out):
+            if s.run: s.run.on_child(line)
+        for line in s.lines(s.ctl):
+            try: msg = json.loads(line)
+            except ValueError: continue
+            if msg.get('ev') == 'ready':
+                s.ready = True
+                if s.cg: s.cg.limit(self.memory, self.processes)
+            elif msg.get('ev') == 'exit' and s.run: self.ended(s, msg.get('code'))
+
+    def ended(self, s, code):
+        "The child of slot `s` exited with `code`: read the rest of what it wrote, and finish its run (noting if the memory limit killed it)"
+        for l in s.lines(s.out): s.run.on_child(l)
+        run, s.run = s.run, None
+        oom = bool(s.cg) and s.cg.oom_kills() > run.oom0
+        self.finish(run, run.result(code, oom, self.memory))
+
+    def finish(self, run, res:NotebookRun):
+        "Keep `res`, the result of `run`, and report the progress"
+        self.results[run.key] = res
+        if self.progress: self.progress(len(self.results), self.n, run.key, res)
+
+    def replace(self, k:int):
+        "Close the dead slot `k` and start a fresh one in its place; its notebook is given up if it was killed or retried, else graded again"
+        s = self.live[k]
+        run, why = s.run, s.why_dead()
+        s.close()
+        if run is None and not s.ready and not self.results and not any(x.ready for x in self.live):
+            raise SandboxError(0, f"the grading sandbox could not start: {why or 'it exited at once'}")
+        if run is not None:
+            if run.killed or run.retried: self.finish(run, run.result(-9))
+            else: run.again(); self.todo.insert(0, (run.key, run))
+        self.live[k] = self.new_slot()
+
+# %% ../../nbs/83_grading_pool.ipynb #9c7a1d44
 def start_slots(n:int, # How many
                 sandbox:bool=True, memory:int=2*2**30, processes:int=256, preload=PRELOAD, # As `run_notebooks` takes them
                )->list:
@@ -334,56 +479,13 @@ def run_notebooks(jobs:dict, # key -> `Job` (or the dict of one)
                   started:list=None, # Slots `start_slots` started with the same settings (used, then closed, here)
                  )->dict:
     "Run every job's notebook in a sandboxed slot, `n_jobs` at a time; key -> `NotebookRun`"
-    todo, results, slots = list(jobs.items()), {}, list(started or [])
-    notebook_timeout = notebook_timeout or 10 * timeout
-    n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(todo) or 1))
-    if not todo:
-        for s in slots: s.close()
+    pool = _Pool(jobs, list(started or []), progress, timeout, notebook_timeout or 10 * timeout, sandbox, memory, processes, preload)
+    if not pool.todo:
+        for s in pool.slots: s.close()
         return {}
-    def new_slot(k):
-        s = _Slot(k, sandbox, memory, processes, preload); slots.append(s); return s
-    def finish(run, res):
-        results[run.key] = res
-        if progress: progress(len(results), len(jobs), run.key, res)
     try:
-        live = slots[:n_jobs] + [new_slot(k) for k in range(len(slots), n_jobs)]
-        for s in slots[n_jobs:]: s.close()
-        while todo or any(s.run for s in live):
-            for s in live:
-                if s.ready and s.run is None and todo and not s.dead:
-                    key, job = todo.pop(0)
-                    s.start(job if isinstance(job, _Run) else _Run(key, Job.of(job), timeout, notebook_timeout))
-            fds = [fd for s in live if not s.dead for fd in (s.ctl, s.out)]
-            if fds: select.select(fds, [], [], 0.1)
-            now = time.perf_counter()
-            for k, s in enumerate(live):
-                for line in s.lines(s.out):
-                    if s.run: s.run.on_child(line)
-                for line in s.lines(s.ctl):
-                    try: msg = json.loads(line)
-                    except ValueError: continue
-                    if msg.get('ev') == 'ready':
-                        s.ready = True
-                        if s.cg: s.cg.limit(memory, processes)
-                    elif msg.get('ev') == 'exit' and s.run:
-                        for l in s.lines(s.out): s.run.on_child(l)
-                        run, s.run = s.run, None
-                        oom = bool(s.cg) and s.cg.oom_kills() > run.oom0
-                        finish(run, run.result(msg.get('code'), oom, memory))
-                if s.run: s.run.tick(s, now)
-                if s.dead or s.proc.poll() is not None:
-                    run, why = s.run, s.why_dead()
-                    s.close()
-                    if run is None and not s.ready and not results and not any(x.ready for x in live):
-                        raise SandboxError(0, f"the grading sandbox could not start: {why or 'it exited at once'}")
-                    if run is not None:
-                        if run.killed or run.retried: finish(run, run.result(-9))
-                        else:
-                            run.retried = True
-                            run.cells, run.files, run.current, run.deadline, run.interrupted, run.room = {}, {}, None, None, None, NOTEBOOK_OUTPUT_LIMIT
-                            run.problems.append("its grading sandbox was stopped by something outside it; it was graded again")
-                            todo.insert(0, (run.key, run))
-                    live[k] = new_slot(len(slots))
+        pool.open(max(1, min(n_jobs or os.cpu_count() or 1, len(pool.todo))))
+        while pool.busy(): pool.step()
     finally:
-        for s in slots: s.close()
-    return results
+        for s in pool.slots: s.close()
+    return pool.results

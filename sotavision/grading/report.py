@@ -59,8 +59,8 @@ def test_stats(res:list)->dict:
     return stats
 
 # %% ../../nbs/86_grading_report.ipynb #a7d18ea6
-def plot_scores(rows:list, assignment:str, path)->Path:
-    "Save a histogram of the scores in `rows` of `assignment` to the PNG `path`"
+def _scores_fig(rows:list, assignment:str):
+    "The matplotlib figure of the histogram of the scores in `rows` of `assignment`"
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     got = [r['score'] for r in rows if r['assignment'] == assignment and r['status'] != 'not submitted']
@@ -68,11 +68,22 @@ def plot_scores(rows:list, assignment:str, path)->Path:
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.hist(got, bins=min(20, max(5, int(top))), range=(0, top), color='tab:blue', edgecolor='white')
     ax.set(title=f"{assignment}: scores of {len(got)} submissions", xlabel=f"score (of {top:g})", ylabel="students")
-    fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
+    fig.tight_layout()
+    return fig
+
+def _save_png(fig, path)->Path:
+    "Save the figure `fig` to the PNG `path` and close it"
+    import matplotlib.pyplot as plt
+    fig.savefig(path, dpi=100); plt.close(fig)
     return Path(path)
 
-def plot_pass_rates(stats:dict, assignment:str, path)->Path:
-    "Save a bar chart of the share of submissions passing each test of `stats` to the PNG `path`"
+def plot_scores(rows:list, assignment:str, path)->Path:
+    "Save a histogram of the scores in `rows` of `assignment` to the PNG `path`"
+    return _save_png(_scores_fig(rows, assignment), path)
+
+# %% ../../nbs/86_grading_report.ipynb #fe277a2d
+def _pass_rates_fig(stats:dict, assignment:str):
+    "The matplotlib figure of the bar chart of the share of submissions passing each test of `stats`"
     import matplotlib; matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     names = list(stats)
@@ -81,9 +92,14 @@ def plot_pass_rates(stats:dict, assignment:str, path)->Path:
     ax.barh([t.split('/', 1)[-1] for t in names], rates, color=['tab:red' if r < 0.5 else 'tab:green' for r in rates])
     ax.invert_yaxis(); ax.set_xlim(0, 1)
     ax.set(title=f"{assignment}: share of submissions passing each test", xlabel="pass rate")
-    fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
-    return Path(path)
+    fig.tight_layout()
+    return fig
 
+def plot_pass_rates(stats:dict, assignment:str, path)->Path:
+    "Save a bar chart of the share of submissions passing each test of `stats` to the PNG `path`"
+    return _save_png(_pass_rates_fig(stats, assignment), path)
+
+# %% ../../nbs/86_grading_report.ipynb #ad04f391
 def summary_text(cfg:Config, rows:list, n:int=5)->str:
     "The hardest tests and most common failure messages of each assignment, as text"
     out = []
@@ -104,6 +120,7 @@ def summary_text(cfg:Config, rows:list, n:int=5)->str:
             out += [f"    {k:>3}x  {m[:150]}" for m, k in fails.most_common(n)]
     return '\n'.join(out) + '\n'
 
+# %% ../../nbs/86_grading_report.ipynb #87c2db80
 def write_report(cfg:Config, out=None # CSV file; None: reports/grades.csv in the course
                 )->list:
     "Write the grades CSV, the charts of each assignment and the summary; return the files"

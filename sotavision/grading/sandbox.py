@@ -9,6 +9,7 @@ __all__ = ['WATCHED_MODULES', 'WATCHED_CLASSES', 'WORK', 'INBOX', 'HOST_TMP', 'F
 
 # %% ../../nbs/82_grading_sandbox.ipynb #0ea573c7
 import ast, base64, contextlib, ctypes, errno, gc, io, json, linecache, os, random, re, resource, select, shutil, signal, sys, tempfile, time, traceback, types, zlib
+import builtins as _bi
 from pathlib import Path
 
 # %% ../../nbs/82_grading_sandbox.ipynb #f31c68e6
@@ -68,7 +69,7 @@ class Watch:
 
 _MISSING = object()
 
-# %% ../../nbs/82_grading_sandbox.ipynb #e3d79172
+# %% ../../nbs/82_grading_sandbox.ipynb #798f3d5e
 class _Capped(io.TextIOBase):
     "A text stream that keeps the first `limit` characters written to it and counts the rest"
     def __init__(self, limit:int): self.limit, self.parts, self.kept, self.dropped = limit, [], 0, 0
@@ -83,6 +84,7 @@ class _Capped(io.TextIOBase):
         t = ''.join(self.parts)
         return t + (f"\n[... {self.dropped:,} more characters of output were not kept]\n" if self.dropped else '')
 
+# %% ../../nbs/82_grading_sandbox.ipynb #579ecd80
 class _Shell:
     "The `get_ipython()` of a graded notebook: magics are not run"
     def run_line_magic(self, name, line, *args, **kwargs):
@@ -98,12 +100,31 @@ def _transform(src:str)->str:
     from IPython.core.inputtransformer2 import TransformerManager
     return TransformerManager().transform_cell(src)
 
+# %% ../../nbs/82_grading_sandbox.ipynb #999346f1
 def _error_output(e:BaseException)->dict:
     "An nbformat error output for `e`, with the grader's own frames left out"
-    frames = [f for f in traceback.extract_tb(e.__traceback__) if not f.filename.endswith(os.path.join('sotavision', 'sandbox.py'))]
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if not f.filename.endswith(os.path.join('sotavision', 'grading', 'sandbox.py'))]
     tb = traceback.format_list(frames) + traceback.format_exception_only(type(e), e)
     return dict(output_type='error', ename=type(e).__name__[:200], evalue=str(e)[:5000], traceback=[l.rstrip('\n')[:2000] for l in tb][-60:])
 
+# %% ../../nbs/82_grading_sandbox.ipynb #6e505c0f
+_STATE = {'in_cell': False, 'builtins': []}
+
+_BUILTINS = dict(_bi.__dict__)
+
+def _fix_builtins():
+    "Put back the original builtins, using nothing but dict operations (a patched `isinstance` cannot stop it)"
+    d = _bi.__dict__
+    for k, v in _BUILTINS.items():
+        if d.get(k, _MISSING) is not v:
+            d[k] = v
+            _STATE['builtins'].append('builtins.' + k)
+
+def _on_sigint(signum, frame):
+    "The grader interrupts a cell that ran too long with SIGINT; between cells it is ignored"
+    if _STATE['in_cell']: raise KeyboardInterrupt('the cell ran past its time limit')
+
+# %% ../../nbs/82_grading_sandbox.ipynb #e3d79172
 def run_cell(src:str, ns:dict, name:str, limit:int=20_000)->dict:
     "Run the cell source `src` in `ns`; return its outputs (nbformat) and its time"
     out, err = _Capped(limit), _Capped(limit)
@@ -134,23 +155,6 @@ def run_cell(src:str, ns:dict, name:str, limit:int=20_000)->dict:
     streams = [dict(output_type='stream', name=n, text=s.text()) for n, s in (('stdout', out), ('stderr', err)) if s.text()]
     return dict(outputs=streams + outputs, seconds=time.perf_counter() - t0)
 
-_STATE = {'in_cell': False, 'builtins': []}
-
-import builtins as _bi
-_BUILTINS = dict(_bi.__dict__)
-
-def _fix_builtins():
-    "Put back the original builtins, using nothing but dict operations (a patched `isinstance` cannot stop it)"
-    d = _bi.__dict__
-    for k, v in _BUILTINS.items():
-        if d.get(k, _MISSING) is not v:
-            d[k] = v
-            _STATE['builtins'].append('builtins.' + k)
-
-def _on_sigint(signum, frame):
-    "The grader interrupts a cell that ran too long with SIGINT; between cells it is ignored"
-    if _STATE['in_cell']: raise KeyboardInterrupt('the cell ran past its time limit')
-
 # %% ../../nbs/82_grading_sandbox.ipynb #989ea25d
 WORK, INBOX, HOST_TMP = '/grading/work', '/grading/in', '/grading/host-tmp'
 
@@ -168,6 +172,7 @@ def _check(libc, r:int, what:str):
         e = ctypes.get_errno()
         raise SandboxError(e, f"{what}: {os.strerror(e)}")
 
+# %% ../../nbs/82_grading_sandbox.ipynb #2d809c93
 def drop_capabilities():
     "Drop every capability of this process (effective, permitted, inheritable, bounding) and forbid gaining any"
     libc = ctypes.CDLL(None, use_errno=True)
@@ -177,6 +182,7 @@ def drop_capabilities():
     _check(libc, libc.capset(hdr, data), "capset")
     _check(libc, libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
 
+# %% ../../nbs/82_grading_sandbox.ipynb #2c2ed4e4
 def _copy_tree(src, dest):
     "Copy the regular files and folders of `src` into `dest`"
     for p in sorted(Path(src).rglob('*')):
@@ -185,6 +191,7 @@ def _copy_tree(src, dest):
         if p.is_dir(): (Path(dest)/rel).mkdir(parents=True, exist_ok=True)
         elif p.is_file(): (Path(dest)/rel).parent.mkdir(parents=True, exist_ok=True); shutil.copyfile(p, Path(dest)/rel)
 
+# %% ../../nbs/82_grading_sandbox.ipynb #869a1f24
 def private_folders(work, # The work folder: a fresh tmpfs holding a copy of `inbox`
                     inbox, # Read-only folder with the submission's files
                     disk_mb:int=64, # Size of each private tmpfs, in MiB
@@ -210,7 +217,7 @@ def private_folders(work, # The work folder: a fresh tmpfs holding a copy of `in
     if keep: _check(libc, libc.umount2(HOST_TMP.encode(), _MNT_DETACH), "umount the slot's /tmp")
     _copy_tree(inbox, work)
 
-# %% ../../nbs/82_grading_sandbox.ipynb #cd7e19d3
+# %% ../../nbs/82_grading_sandbox.ipynb #eacca4cd
 def apply_limits(memory:int, # Bytes of address space one process may add to what is loaded now
                  fsize:int=64*2**20, # Largest file it may write, in bytes
                 ):
@@ -221,6 +228,7 @@ def apply_limits(memory:int, # Bytes of address space one process may add to wha
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
+# %% ../../nbs/82_grading_sandbox.ipynb #cd7e19d3
 def seed_everything(seed:int=0):
     "Seed Python's, NumPy's and PyTorch's random number generators"
     random.seed(seed)
@@ -305,6 +313,7 @@ def _send(fd:int, msg:dict):
     data = (json.dumps(msg) + '\n').encode()
     while data: data = data[os.write(fd, data):]
 
+# %% ../../nbs/82_grading_sandbox.ipynb #ea0cfa94
 FILE_LIMIT, FILES_LIMIT = 512 * 2**10, 4 * 2**20
 
 def _written_files(work, inbox, limit:int=FILE_LIMIT, total:int=FILES_LIMIT)->list:
@@ -317,6 +326,7 @@ def _written_files(work, inbox, limit:int=FILE_LIMIT, total:int=FILES_LIMIT)->li
         res.append((rel, data)); used += len(data)
     return res
 
+# %% ../../nbs/82_grading_sandbox.ipynb #7bfc02f9
 def _take_records():
     "What the checks of the cell that just ran recorded (`sotavision.checks`), emptied; None when they cannot be sent"
     try:
@@ -325,53 +335,63 @@ def _take_records():
         return r if len(json.dumps(r)) <= RECORD_LIMIT else None
     except Exception: return None
 
+# %% ../../nbs/82_grading_sandbox.ipynb #288cf005
+def _set_up(job:dict):
+    "Make this fresh process the notebook's: its folders (in the sandbox, private ones and no capabilities), environment, limits and seed"
+    work = job['work']
+    if job['sandbox']:
+        private_folders(work, job['inbox'], job.get('disk_mb', 64), job.get('keep_tmp', ()))
+        drop_capabilities()
+    else:
+        os.setpgid(0, 0)
+        shutil.rmtree(work, ignore_errors=True); os.makedirs(work); _copy_tree(job['inbox'], work)
+    os.chdir(work)
+    os.environ.update(HOME=work, TMPDIR=work, NBGRADER_EXECUTION='autograde')
+    tempfile.tempdir = work
+    if 'torch' in sys.modules: sys.modules['torch'].set_num_threads(job.get('threads', 1))
+    apply_limits(job['memory'], job.get('fsize', 64 * 2**20))
+    seed_everything(job.get('seed', 0))
+
+# %% ../../nbs/82_grading_sandbox.ipynb #3ef573bf
+def _run_job_cell(i, role:str, src:str, ns:dict, watch:Watch, room:CleanRoom, job:dict, names:dict)->dict:
+    "Run the cell `i` of `job` in `ns`: a test cell in the clean room, from its own seed, with its records; what the instructor's cells rebound"
+    rebound = watch.check() if role in ('test', 'template') else []
+    before = {k: id(v) for k, v in ns.items()}
+    with room if role == 'test' else contextlib.nullcontext():
+        if role == 'test':  # each test starts from the same seed and with no records, in the reference run as here
+            seed_everything(cell_seed(job.get('seed', 0), str(names.get(i, i))))
+            _take_records()
+        res = run_cell(src, ns, f'<cell-{i}>', job.get('output_limit', 20_000))
+        if role == 'test': res['records'] = _take_records()
+    res['rebound'] = rebound
+    if role in ('test', 'template'):
+        during = watch.check(names=False)
+        if during and role == 'test':
+            res['outputs'].append(dict(output_type='error', ename='TamperError', traceback=[],
+                evalue=f"while this test ran, the code under test rebound {', '.join(during[:5])}; this cell gets no credit"))
+        res['rebound'] = rebound + during
+        watch.update([k for k, v in ns.items() if before.get(k) != id(v)])
+    return res
+
+# %% ../../nbs/82_grading_sandbox.ipynb #24f03a7f
 def _child(job:dict, out:int):
     "Run the notebook of `job` in this fresh process; report each cell on the file descriptor `out`"
     signal.signal(signal.SIGINT, _on_sigint)
     try:
         with open('/proc/self/oom_score_adj', 'w') as f: f.write('1000')  # the memory limit kills the notebook first
     except OSError: pass
-    try:
-        work = job['work']
-        if job['sandbox']:
-            private_folders(work, job['inbox'], job.get('disk_mb', 64), job.get('keep_tmp', ()))
-            drop_capabilities()
-        else:
-            os.setpgid(0, 0)
-            shutil.rmtree(work, ignore_errors=True); os.makedirs(work); _copy_tree(job['inbox'], work)
-        os.chdir(work)
-        os.environ.update(HOME=work, TMPDIR=work, NBGRADER_EXECUTION='autograde')
-        tempfile.tempdir = work
-        if 'torch' in sys.modules: sys.modules['torch'].set_num_threads(job.get('threads', 1))
-        apply_limits(job['memory'], job.get('fsize', 64 * 2**20))
-        seed_everything(job.get('seed', 0))
+    try: _set_up(job)
     except BaseException as e:
         _send(out, dict(ev='setup-failed', why=f"{type(e).__name__}: {e}")); return
     import builtins
     ns = {'__name__': '__main__', '__builtins__': builtins, 'get_ipython': lambda: _Shell()}
     watch, room = Watch(ns, job.get('answer_names', ())), CleanRoom()
     no_audit_hooks()
-    names = job.get('names') or {}
+    work, names = job['work'], job.get('names') or {}
     for i, role, src in job['cells']:
         if role == 'test': continue_alone()  # no thread of the notebook's runs while a test records
         _send(out, dict(ev='start', i=i))
-        rebound = watch.check() if role in ('test', 'template') else []
-        before = {k: id(v) for k, v in ns.items()}
-        with room if role == 'test' else contextlib.nullcontext():
-            if role == 'test':  # each test starts from the same seed and with no records, in the reference run as here
-                seed_everything(cell_seed(job.get('seed', 0), str(names.get(i, i))))
-                _take_records()
-            res = run_cell(src, ns, f'<cell-{i}>', job.get('output_limit', 20_000))
-            if role == 'test': res['records'] = _take_records()
-        res['rebound'] = rebound
-        if role in ('test', 'template'):
-            during = watch.check(names=False)
-            if during and role == 'test':
-                res['outputs'].append(dict(output_type='error', ename='TamperError', traceback=[],
-                    evalue=f"while this test ran, the code under test rebound {', '.join(during[:5])}; this cell gets no credit"))
-            res['rebound'] = rebound + during
-            watch.update([k for k, v in ns.items() if before.get(k) != id(v)])
-        _send(out, dict(ev='done', i=i, res=res))
+        _send(out, dict(ev='done', i=i, res=_run_job_cell(i, role, src, ns, watch, room, job, names)))
     for rel, data in _written_files(work, job['inbox']):
         _send(out, dict(ev='file', path=rel, data=base64.b64encode(data).decode()))
     _send(out, dict(ev='end'))
@@ -389,10 +409,11 @@ def _end_leftovers(child:int):
         try: os.waitpid(-1, 0)
         except ChildProcessError: return
 
-def serve(ctl:int, # File descriptor of the control pipe to the grader
-          preload=PRELOAD, # Modules imported once, before any notebook
-         ):
-    "The slot's first process: import `preload`, then run each job read from stdin in a fresh child"
+# %% ../../nbs/82_grading_sandbox.ipynb #db502856
+def _start_serving(ctl:int, # File descriptor of the control pipe to the grader
+                   preload, # Modules to import
+                  )->tuple:
+    "Make this process undumpable, deaf to SIGINT, its stdout /dev/null; import `preload`; say `ready` on `ctl`. The old stdout, and /dev/null"
     import importlib
     ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -404,6 +425,37 @@ def serve(ctl:int, # File descriptor of the control pipe to the grader
         try: importlib.import_module(m)
         except Exception: pass  # a module a notebook names but this machine lacks: the notebook meets the ImportError itself
     _send(ctl, dict(ev='ready', seconds=time.perf_counter() - t0))
+    return out, null
+
+# %% ../../nbs/82_grading_sandbox.ipynb #63c24810
+def _obey(cmd:dict, child, ctl:int, out:int, null:int):
+    "Carry out the grader's command `cmd`: `job` forks a child to run it (if none runs), `int` and `kill` signal the child. The child's pid, or None"
+    if cmd['op'] == 'job' and child is None:
+        child = os.fork()
+        if child == 0:
+            os.dup2(null, 0); os.dup2(null, 2); os.close(ctl)
+            try: _child(cmd['job'], out)
+            finally: os._exit(0)
+    elif cmd['op'] in ('int', 'kill') and child:
+        try: os.kill(child, signal.SIGINT if cmd['op'] == 'int' else signal.SIGKILL)
+        except ProcessLookupError: pass
+    return child
+
+def _reap(child:int, ctl:int):
+    "If the child has ended, end what it left running and report its exit code on `ctl`. The child while it runs, else None"
+    try: pid, status = os.waitpid(child, os.WNOHANG)
+    except ChildProcessError: pid, status = child, 0
+    if pid != child: return child
+    _end_leftovers(child)
+    _send(ctl, dict(ev='exit', code=os.waitstatus_to_exitcode(status)))
+    return None
+
+# %% ../../nbs/82_grading_sandbox.ipynb #b16521fd
+def serve(ctl:int, # File descriptor of the control pipe to the grader
+          preload=PRELOAD, # Modules imported once, before any notebook
+         ):
+    "The slot's first process: import `preload`, then run each job read from stdin in a fresh child"
+    out, null = _start_serving(ctl, preload)
     buf, child = b'', None
     while True:
         if select.select([0], [], [], 0.05)[0]:
@@ -412,20 +464,5 @@ def serve(ctl:int, # File descriptor of the control pipe to the grader
             buf += chunk
             while b'\n' in buf:
                 line, buf = buf.split(b'\n', 1)
-                cmd = json.loads(line)
-                if cmd['op'] == 'job' and child is None:
-                    child = os.fork()
-                    if child == 0:
-                        os.dup2(null, 0); os.dup2(null, 2); os.close(ctl)
-                        try: _child(cmd['job'], out)
-                        finally: os._exit(0)
-                elif cmd['op'] in ('int', 'kill') and child:
-                    try: os.kill(child, signal.SIGINT if cmd['op'] == 'int' else signal.SIGKILL)
-                    except ProcessLookupError: pass
-        if child:
-            try: pid, status = os.waitpid(child, os.WNOHANG)
-            except ChildProcessError: pid, status = child, 0
-            if pid == child:
-                _end_leftovers(child)
-                _send(ctl, dict(ev='exit', code=os.waitstatus_to_exitcode(status)))
-                child = None
+                child = _obey(json.loads(line), child, ctl, out, null)
+        if child: child = _reap(child, ctl)
