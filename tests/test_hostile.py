@@ -36,6 +36,7 @@ EXPECTED = {
     'kills-grader': (set(), None),
     'pickle-to-grader': ({'ex4_test_is_cat'}, None),
     'fork-bomb': (set(), None),
+    'forges-parent-messages': (set(), None),
     'forked-memory': (set(), None),
     'fills-disk': (set(), None),
     'imports-stdlib': (set(), None),
@@ -347,3 +348,9 @@ def test_without_the_sandbox_notebooks_still_run_with_their_time_limit(tmp_path)
     r = run_notebooks({'a': job}, timeout=1, preload=['json'], sandbox=False)['a']
     assert r.cells[0]['outputs'][0]['text'] == '42 autograde\n'
     assert r.cells[1]['outputs'][-1]['ename'] == 'CellTimeout' and r.cells[2]['outputs'] == []
+
+
+def test_forged_file_path_stays_inside_the_autograded_folder(hostile):
+    """Does a forged `file` line whose long path climbs out with `..` write nothing outside the submission's autograded folder?"""
+    assert not list(hostile['root'].rglob('pwned-by-path.txt'))
+    assert not (hostile['root']/'pwned-by-path.txt').exists()

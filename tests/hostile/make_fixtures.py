@@ -96,6 +96,12 @@ FIXTURES = {
         "import os, pickle\nclass Payload:\n    def __reduce__(self): return (os.system, ('touch /tmp/sotavision-pwned-by-pickle',))\n"
         "blob = pickle.dumps(('done', 99, {'outputs': [], 'evil': Payload()}))\n"
         "for fd in range(0, 64):\n    try: os.write(fd, len(blob).to_bytes(4, 'big') + blob + b'\\n')\n    except OSError: pass\n")),
+    # Lines the parent reads, forged on every descriptor: a file whose long path climbs out of the autograded folder
+    # (past a check that read only its first 200 characters), and a line nested too deeply for json.loads.
+    'forges-parent-messages': lambda nb: edit(nb, 'ex4_is_cat', lambda s: s + (
+        "\n\nimport os, json, base64\n_path = 'a' * 80 + '/' + 'b' * 80 + '/' + 'c' * 38 + '/..' * 6 + '/pwned-by-path.txt'\n"
+        "_lines = [json.dumps(dict(ev='file', path=_path, data=base64.b64encode(b'pwned').decode())).encode(), b'[' * 100_000]\n"
+        "for _fd in range(3, 64):\n    for _l in _lines:\n        try: os.write(_fd, _l + b'\\n')\n        except OSError: pass\n")),
     'fork-bomb': lambda nb: edit(nb, 'ex4_is_cat', lambda s: s + (
         "\n\nimport os, time\nstarted = 0\nfor _ in range(10_000):\n    try: pid = os.fork()\n    except OSError: break\n"
         "    if pid == 0:\n        time.sleep(600); os._exit(0)\n    started += 1\nprint(f'started {started} processes')\n")),
