@@ -19,9 +19,9 @@ class _Cgroup:
     "A cgroup v1 `memory` and `pids` folder for one slot's whole process tree"
     def __init__(self, name:str, root=None):
         self.dirs = []
-        for d in self.folders(name, root):
-            d.mkdir()
-            self.dirs.append(d)
+        try:
+            for d in self.folders(name, root): d.mkdir(); self.dirs.append(d)
+        except OSError: self.remove(); raise  # no half-made cgroup left behind
 
     @staticmethod
     def folders(name:str, root=None)->list:
@@ -136,7 +136,7 @@ class _Slot:
     def __init__(self, k:int, sandbox:bool=True, memory:int=2**31, processes:int=256, preload=PRELOAD):
         if sandbox and not shutil.which('bwrap'): raise SandboxError(2, "bubblewrap (bwrap) is not installed: run `make sandbox` "
                                                                      "(apt-get install bubblewrap), or grade with --no-sandbox")
-        self.inbox = Path(tempfile.mkdtemp(prefix=f'sotavision-slot{k}-'))
+        self.closed, self.inbox = False, Path(tempfile.mkdtemp(prefix=f'sotavision-slot{k}-'))
         self.sandbox, self.memory, self.processes = sandbox, memory, processes
         self.cg = _Cgroup.make(f'sotavision-{os.getpid()}-{k}-{uuid.uuid4().hex[:6]}')
         ctl_r, ctl_w = os.pipe()
@@ -166,7 +166,7 @@ class _Slot:
     def send(self, msg:dict):
         "Send `msg` to the slot's first process as a JSON line; sets `dead` when it can no longer be written to"
         try: self.proc.stdin.write((json.dumps(msg) + '\n').encode()); self.proc.stdin.flush()
-        except (BrokenPipeError, OSError): self.dead = True
+        except (BrokenPipeError, OSError, ValueError): self.dead = True  # ValueError: closed
 
     def lines(self, fd:int)->list:
         "Complete lines now readable on `fd` (over-long lines dropped); sets `dead` at end of file"
@@ -193,10 +193,16 @@ class _Slot:
         self.send(dict(op='job', job=job))
 
     def close(self):
-        "Kill the slot's processes, and remove its cgroup, its inbox and (without the sandbox) its work folder"
+        "Kill the slot's processes, close its pipes and log, remove its cgroup, its inbox and (without the sandbox) its work folder; once"
+        if self.closed: return
+        self.closed = True
         try: self.proc.kill()
         except OSError: pass
         self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout, self.log):
+            try: f.close()
+            except OSError: pass  # a write the slot never read
+        os.close(self.ctl)
         if self.cg: self.cg.remove()
         shutil.rmtree(self.inbox, ignore_errors=True)
         shutil.rmtree(f'{self.inbox}-work', ignore_errors=True)
@@ -370,7 +376,7 @@ class _Run:
         "Give the cell that was running a `KernelDied` error and each cell not run a `NotRun` error, saying why"
         i, why = self.current, self._why_stopped(code, oom, memory)
         if not self.killed:
-            self.problems.append((f"it reached the memory limit of {memory/2**30:g} GiB" if oom else why) + f" in cell {self._name(i)}")
+            self.problems.append((f"it reached the memory limit of {memory/2**30:g} GiB" if oom else why) + (f" in cell {self._name(i)}" if i is not None else " before its first cell"))
         if i is not None:
             self.cells[i] = dict(outputs=[dict(output_type='error', ename='KernelDied', evalue=why, traceback=[])], seconds=None)
         for j in self.order:
