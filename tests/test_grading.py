@@ -100,12 +100,12 @@ def course(tmp_path_factory):
     return root, steps
 
 
-def cell_scores(root, student, assignment=ASSIGNMENT, nb_name=NB_NAME):
-    "grade_id -> (score, max_score) of each graded cell of `student`'s submission, from the gradebook"
+def cell_scores(root, student, assignment=ASSIGNMENT, nb_name=NB_NAME, manual=False):
+    "grade_id -> (score, max_score) of each graded cell of `student`'s submission, from the gradebook; `manual`: needs_manual_grade third"
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{root/'gradebook.db'}", 'sotavision') as gb:
         nb = gb.find_submission_notebook(Path(nb_name).stem, assignment, student)
-        return {g.name: (g.score, g.max_score) for g in nb.grades}
+        return {g.name: (g.score, g.max_score) + ((g.needs_manual_grade,) if manual else ()) for g in nb.grades}
 
 
 def total(student, root):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from test_grading import ASSIGNMENT, AUTO, NB_NAME, REPO, SOLUTIONS, grade, read_nb
+from test_grading import cell_scores as grading_cell_scores
 
 HOSTILE = Path(__file__).resolve().parent/'hostile'
 FIXTURES = sorted(p.stem for p in HOSTILE.glob('*.ipynb'))
@@ -67,10 +68,8 @@ def tree_hash(folder):
 
 
 def cell_scores(root, student):
-    from nbgrader.api import Gradebook
-    with Gradebook(f"sqlite:///{root/'gradebook.db'}", 'sotavision') as gb:
-        nb = gb.find_submission_notebook(Path(NB_NAME).stem, ASSIGNMENT, student)
-        return {g.name: (g.score, g.max_score, g.needs_manual_grade) for g in nb.grades}
+    "grade_id -> (score, max_score, needs_manual_grade) of each graded cell of `student`'s submission"
+    return grading_cell_scores(root, student, manual=True)
 
 
 @pytest.fixture(scope='module')
