@@ -353,3 +353,11 @@ def test_forged_file_path_stays_inside_the_autograded_folder(hostile):
     """Does a forged `file` line whose long path climbs out with `..` write nothing outside the submission's autograded folder?"""
     assert not list(hostile['root'].rglob('pwned-by-path.txt'))
     assert not (hostile['root']/'pwned-by-path.txt').exists()
+
+
+def test_tracebacks_leave_out_the_graders_frames(hostile):
+    """Do the errors the students see in their autograded notebooks show their own frames and none of the grader's sandbox?"""
+    tbs = [l for case in EXPECTED for c in read_nb(hostile['root']/'autograded'/case/ASSIGNMENT/NB_NAME)['cells']
+           for o in c.get('outputs', []) if o.get('output_type') == 'error' for l in o.get('traceback', [])]
+    assert any('<cell-' in l for l in tbs), tbs[:20]
+    assert not any('sandbox.py' in l for l in tbs), [l for l in tbs if 'sandbox.py' in l][:5]

@@ -103,7 +103,7 @@ def _transform(src:str)->str:
 # %% ../../nbs/82_grading_sandbox.ipynb #999346f1
 def _error_output(e:BaseException)->dict:
     "An nbformat error output for `e`, with the grader's own frames left out"
-    frames = [f for f in traceback.extract_tb(e.__traceback__) if not f.filename.endswith(os.path.join('sotavision', 'grading', 'sandbox.py'))]
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename != _error_output.__code__.co_filename]  # this module's file, wherever it lives
     tb = traceback.format_list(frames) + traceback.format_exception_only(type(e), e)
     return dict(output_type='error', ename=type(e).__name__[:200], evalue=str(e)[:5000], traceback=[l.rstrip('\n')[:2000] for l in tb][-60:])
 
